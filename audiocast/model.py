@@ -1,0 +1,229 @@
+"""The data every stage passes to the next: frozen dataclasses, no behaviour beyond derivation.
+
+The pipeline is ``Script -> (cast) -> SpeechRequest -> Clip -> Timeline -> episode``; each stage
+module takes and returns these types, so a stage can be tested, replaced or used on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+SegmentKind = Literal["turn", "narration", "cue"]
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One unit of the script, in reading order."""
+
+    kind: SegmentKind
+    """``turn`` is a speaker's words, ``narration`` is article prose read by the narrator,
+    ``cue`` is a stage direction such as ``(LAUGHTER)`` or ``[pause 1.5s]``."""
+    text: str
+    """Exactly as the author wrote it, less labels, timestamps and markup (unescaped)."""
+    line: int
+    """1-based line of the file where the segment starts."""
+    speaker: str | None = None
+    """Canonical speaker name for a turn; ``None`` for narration and cues."""
+    chapter: str | None = None
+    """An explicit chapter title that starts at this segment (YAML ``chapter:``)."""
+    rate: float | None = None
+    """Speed hint for this segment: a factor on the voice's rate, < 1 is slower."""
+    pause: float | None = None
+    """For a cue: seconds of silence it stands for (``[pause 1.5s]``); ``None`` = default."""
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    """Canonical name, as first written (``JANE DOE`` for ``JANE DOE, HOST:``)."""
+    role: str | None = None
+    """A role given beside the label (``HOST``), lower-cased; ``None`` when not given."""
+    aliases: tuple[str, ...] = ()
+    """Other labels folded into this speaker (``DOE`` after ``JANE DOE``)."""
+    line: int = 0
+    """Line of the speaker's first turn."""
+
+
+@dataclass(frozen=True)
+class Bumper:
+    """An intro or outro: an audio file, a text the narrator speaks, or both."""
+
+    audio: str | None = None
+    """Path as written in the script (relative to the script's folder)."""
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Episode metadata from YAML front matter or a YAML script."""
+
+    title: str | None = None
+    show: str | None = None
+    author: str | None = None
+    date: str | None = None
+    """ISO date (``2026-11-25``) as written."""
+    description: str | None = None
+    cover: str | None = None
+    """Cover image path as written (relative to the script's folder)."""
+    intro: Bumper | None = None
+    outro: Bumper | None = None
+    cast: Mapping[str, str] = EMPTY
+    """Speaker name -> voice profile name or engine voice id."""
+    pronounce: Mapping[str, str] = EMPTY
+    """Word -> spoken form, or eSpeak phonemes written ``[[...]]``."""
+    language: str = "en"
+    explicit: bool = False
+    extra: Mapping[str, Any] = EMPTY
+    """Keys the parser does not know, kept for plugins and the JSON output."""
+    lines: Mapping[str, int] = EMPTY
+    """Metadata key -> line it was written on, for findings that point at it."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """A parsed script: what every later stage consumes."""
+
+    title: str | None
+    segments: tuple[Segment, ...]
+    speakers: tuple[Speaker, ...] = ()
+    """In order of first appearance."""
+    metadata: Metadata = field(default_factory=Metadata)
+    source: Path | None = None
+    """The file it was read from; relative paths in metadata resolve against its folder."""
+    title_line: int | None = None
+    format: str = "text"
+    """The layout the parser recognised (``text``, ``markdown``, ``webvtt``, ``yaml``, ...)."""
+
+    @property
+    def turns(self) -> tuple[Segment, ...]:
+        return tuple(s for s in self.segments if s.kind == "turn")
+
+    @property
+    def speaker_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.speakers)
+
+    def resolve(self, path: str) -> Path:
+        """A path written in the script, made absolute against the script's folder."""
+        p = Path(path).expanduser()
+        if p.is_absolute() or self.source is None:
+            return p
+        return self.source.parent / p
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    """A voice as a producer names it: an engine voice plus how it is driven."""
+
+    name: str
+    voice_id: str
+    """The engine's own voice id (eSpeak NG: ``en-us``, ``en-gb+f3``, ``gmw/en-us+m3``)."""
+    engine: str = "pyttsx3"
+    rate: int = 175
+    """Words per minute; eSpeak NG's default is 175, < 175 is slower."""
+    pitch: int = 50
+    """0-100, eSpeak NG's scale; 50 is the voice's natural pitch, higher is higher."""
+    volume: float = 1.0
+    """0.0-1.0 as the engine applies it (mastering levels voices afterwards)."""
+    description: str = ""
+    roles: tuple[str, ...] = ()
+    """What automatic casting may use it for: ``host``, ``guest``, ``narrator``."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VoiceProfile:
+        roles = data.get("roles", data.get("role", ()))
+        if isinstance(roles, str):
+            roles = (roles,)
+        return cls(
+            name=str(data["name"]),
+            voice_id=str(data.get("voice_id", data.get("voice", ""))),
+            engine=str(data.get("engine", "pyttsx3")),
+            rate=int(data.get("rate", 175)),
+            pitch=int(data.get("pitch", 50)),
+            volume=float(data.get("volume", 1.0)),
+            description=str(data.get("description", "")),
+            roles=tuple(str(r) for r in roles),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "engine": self.engine,
+            "voice_id": self.voice_id,
+            "rate": self.rate,
+            "pitch": self.pitch,
+            "volume": self.volume,
+            "description": self.description,
+            "roles": list(self.roles),
+        }
+
+
+@dataclass(frozen=True)
+class EngineVoice:
+    """A voice the engine itself offers."""
+
+    id: str
+    name: str
+    languages: tuple[str, ...] = ()
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    """One piece of text to synthesize: about a sentence, never more than a few hundred chars."""
+
+    text: str
+    """The text to speak (after normalization)."""
+    voice: VoiceProfile
+    rate_scale: float = 1.0
+    """Multiplies the voice's rate (a per-turn speed hint)."""
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Synthesized speech on disk: 16-bit mono WAV."""
+
+    path: Path
+    sample_rate: int
+    frames: int
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.sample_rate if self.sample_rate else 0.0
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float
+    """Seconds from the start of the episode."""
+    title: str
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class CaptionCue:
+    start: float
+    end: float
+    text: str
+    """As the author wrote it (not the spoken form)."""
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem ``audiocast check`` reports."""
+
+    path: str
+    line: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+    code: str = ""
+    """A short stable id (``no-turns``, ``similar-label``...) for filtering and docs."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
