@@ -1,4 +1,4 @@
-"""Write-then-rename, so an output appears only when complete and an earlier one survives a failure."""
+"""Write-then-rename: an output appears only when complete; an earlier one survives a failure."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def atomic_path(dest: Path, suffix: str | None = None) -> Iterator[Path]:
     dest = Path(dest)
     check_writable(dest)
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{dest.name}.", suffix=suffix if suffix is not None else dest.suffix,
+        prefix=f".{dest.name}.",
+        suffix=suffix if suffix is not None else dest.suffix,
         dir=dest.parent if str(dest.parent) else ".",
     )
     os.close(fd)
@@ -53,7 +54,7 @@ def atomic_path(dest: Path, suffix: str | None = None) -> Iterator[Path]:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         if exc.errno == errno.ENOSPC:
-            raise OutputError("no space left on device", path=dest, hint="free some space") from None
+            raise OutputError("no space left on device", path=dest, hint="free space") from None
         raise
     except BaseException:
         tmp.unlink(missing_ok=True)

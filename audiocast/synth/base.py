@@ -1,0 +1,92 @@
+"""The interface every speech engine implements, and the registry that finds engines by name.
+
+Engines are registered like third-party plugins, through the ``audiocast.synthesizers``
+entry-point group (``name = "module:Class"``), so a new engine is a package, not a patch.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from ..errors import EngineError, VoiceError
+from ..model import EngineVoice, VoiceProfile
+
+ENTRY_POINT_GROUP = "audiocast.synthesizers"
+
+
+@runtime_checkable
+class Synthesizer(Protocol):
+    """A speech engine. One instance lives in one process and is not shared between threads."""
+
+    name: str
+    """Registry name, as written in a voice profile's ``engine:``."""
+
+    def version(self) -> str:
+        """Engine and library version: part of every cache key, so an upgrade re-synthesizes."""
+        ...
+
+    def voices(self) -> list[EngineVoice]:
+        """The engine voices available on this machine."""
+        ...
+
+    def check_voice(self, voice: VoiceProfile) -> None:
+        """Raise ``VoiceError`` (naming near matches) when the engine cannot speak ``voice``."""
+        ...
+
+    def synthesize(
+        self, text: str, voice: VoiceProfile, out: Path, rate_scale: float = 1.0
+    ) -> None:
+        """Write ``text`` spoken by ``voice`` to ``out`` as a 16-bit mono WAV file.
+
+        ``text`` is at most a few sentences. Raises ``EngineError`` when no good clip could
+        be made after the engine's own retries.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the engine; the instance is unusable afterwards."""
+        ...
+
+
+# Engines that ship with audiocast; entry points add to these and may override them.
+_BUILTIN: dict[str, str] = {
+    "pyttsx3": "audiocast.synth.pyttsx3_backend:Pyttsx3Synthesizer",
+    "fake": "audiocast.synth.fake:FakeSynthesizer",
+}
+
+
+def _registry() -> dict[str, str]:
+    table = dict(_BUILTIN)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        table[ep.name] = ep.value
+    return table
+
+
+def available_engines() -> list[str]:
+    return sorted(_registry())
+
+
+def engine_factory(name: str) -> Callable[[], Synthesizer]:
+    """The class (a zero-argument factory) registered as ``name``; unknown names list choices."""
+    table = _registry()
+    if name not in table:
+        near = difflib.get_close_matches(name, table, n=3)
+        choices = ", ".join(near or sorted(table))
+        hint = f"did you mean {choices}?" if near else f"choose from {choices}"
+        raise VoiceError(f"unknown speech engine {name!r}", hint=hint)
+    module_name, _, attr = table[name].partition(":")
+    try:
+        module = __import__(module_name, fromlist=[attr])
+        factory: Callable[[], Synthesizer] = getattr(module, attr)
+    except (ImportError, AttributeError) as exc:
+        raise EngineError(f"speech engine {name!r} cannot be loaded: {exc}") from exc
+    return factory
+
+
+def get_synthesizer(name: str) -> Synthesizer:
+    """A new engine instance of the registered ``name``."""
+    return engine_factory(name)()
