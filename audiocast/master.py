@@ -1,0 +1,455 @@
+"""Loudness mastering: an ITU-R BS.1770-4 / EBU R128 meter, gain, and a true-peak limiter.
+
+Built for streaming: :func:`measure` keeps a clip's K-weighted energy per 100 ms sub-block (a
+small array), so measurements of many clips :func:`combine` into the episode's loudness without a
+second pass over the audio; :class:`Meter` does the same for one long stream fed chunk by chunk.
+Loudness is a linear function of gain, so the mastering gain follows from the combined
+measurement, and :class:`Limiter` then holds the true peak under the ceiling in one pass.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from scipy.ndimage import minimum_filter1d
+from scipy.signal import lfilter, lfilter_zi, resample_poly
+
+FloatArray = npt.NDArray[np.float64]
+
+SUB_BLOCK = 0.1
+"""Seconds per sub-block: the 75 % overlap of 400 ms gating blocks (and the 10 Hz short-term
+rate of EBU Tech 3342) both step by 100 ms, so every block is a sum of whole sub-blocks."""
+_BLOCK_SUBS = 4  # 400 ms momentary / gating block
+_SHORT_TERM_SUBS = 30  # 3 s short-term window for the loudness range
+ABSOLUTE_GATE = -70.0
+RELATIVE_GATE = -10.0
+LRA_RELATIVE_GATE = -20.0
+OVERSAMPLE = 4
+
+
+def k_weighting(rate: int) -> tuple[tuple[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]:
+    """The two K-weighting biquads ``((b, a) shelf, (b, a) high-pass)`` for any sample rate.
+
+    The analogue prototypes (centre frequency, gain, Q) are those that reproduce the
+    BS.1770-4 table coefficients exactly at 48 kHz, re-derived through the bilinear transform
+    with frequency pre-warping for ``rate``.
+    """
+    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = math.tan(math.pi * f0 / rate)
+    vh = 10.0 ** (gain_db / 20.0)
+    vb = vh**0.4996667741545416
+    a0 = 1.0 + k / q + k * k
+    shelf_b = np.array([vh + vb * k / q + k * k, 2.0 * (k * k - vh), vh - vb * k / q + k * k]) / a0
+    shelf_a = np.array([1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0])
+
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = math.tan(math.pi * f0 / rate)
+    a0 = 1.0 + k / q + k * k
+    hp_b = np.array([1.0, -2.0, 1.0])
+    hp_a = np.array([1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0])
+    return (shelf_b, shelf_a), (hp_b, hp_a)
+
+
+def _lufs(mean_square: FloatArray | float) -> FloatArray:
+    with np.errstate(divide="ignore"):
+        return -0.691 + 10.0 * np.log10(np.asarray(mean_square, dtype=np.float64))
+
+
+def _db(linear: float) -> float:
+    return 20.0 * math.log10(linear) if linear > 0 else -math.inf
+
+
+def _as_mono(samples: npt.ArrayLike) -> FloatArray:
+    x = np.asarray(samples, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"expected mono samples (1-D array), got shape {x.shape}")
+    return x
+
+
+def oversampled_peaks(samples: npt.ArrayLike) -> FloatArray:
+    """Per input sample, the largest magnitude among its 4x-oversampled points (and itself)."""
+    x = _as_mono(samples)
+    if x.size == 0:
+        return np.zeros(0)
+    up = np.abs(resample_poly(x, OVERSAMPLE, 1))[: x.size * OVERSAMPLE]
+    return np.maximum(up.reshape(x.size, OVERSAMPLE).max(axis=1), np.abs(x))
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What the meter knows about a stretch of audio; combine several with :func:`combine`.
+
+    ``energy[i]`` is the sum of squared K-weighted samples of sub-block ``i`` and ``counts[i]``
+    its sample count (100 ms, less for a clip's last sub-block). Arrays must not be mutated.
+    """
+
+    rate: int
+    energy: FloatArray = field(repr=False)
+    counts: npt.NDArray[np.int64] = field(repr=False)
+    peak: float
+    """Largest sample magnitude (linear)."""
+    true_peak: float
+    """Largest 4x-oversampled magnitude (linear)."""
+
+    @property
+    def frames(self) -> int:
+        return int(self.counts.sum())
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.rate if self.rate else 0.0
+
+    def _windows(self, subs: int) -> tuple[FloatArray, FloatArray]:
+        """(energy, count) of every window of ``subs`` consecutive sub-blocks (hop 100 ms)."""
+        if self.energy.size < subs:
+            # Too short for one full window: the whole stretch is one block, so a 0.2 s
+            # "Yeah." still has a loudness (a gating block that is merely shorter).
+            return np.array([self.energy.sum()]), np.array([float(self.counts.sum())])
+        e = np.concatenate(([0.0], np.cumsum(self.energy)))
+        c = np.concatenate(([0.0], np.cumsum(self.counts.astype(np.float64))))
+        return e[subs:] - e[:-subs], c[subs:] - c[:-subs]
+
+    def _block_loudness(self, subs: int) -> FloatArray:
+        energy, count = self._windows(subs)
+        keep = count > 0
+        return _lufs(energy[keep] / count[keep])
+
+    @property
+    def integrated(self) -> float | None:
+        """Gated integrated loudness in LUFS; ``None`` when every block is below -70 LUFS."""
+        energy, count = self._windows(_BLOCK_SUBS)
+        keep = count > 0
+        power = energy[keep] / count[keep]
+        loud = _lufs(power)
+        power = power[loud > ABSOLUTE_GATE]
+        if power.size == 0:
+            return None
+        threshold = float(_lufs(power.mean())) + RELATIVE_GATE
+        power = power[_lufs(power) > threshold]
+        return float(_lufs(power.mean())) if power.size else None
+
+    @property
+    def loudness_range(self) -> float:
+        """EBU Tech 3342 loudness range in LU (0.0 when too short or too quiet to tell)."""
+        if self.energy.size < _SHORT_TERM_SUBS:
+            return 0.0
+        st = self._block_loudness(_SHORT_TERM_SUBS)
+        st = st[st > ABSOLUTE_GATE]
+        if st.size == 0:
+            return 0.0
+        threshold = float(_lufs(np.mean(10.0 ** ((st + 0.691) / 10.0)))) + LRA_RELATIVE_GATE
+        st = st[st > threshold]
+        if st.size == 0:
+            return 0.0
+        low, high = np.percentile(st, [10.0, 95.0])
+        return float(high - low)
+
+    @property
+    def true_peak_db(self) -> float:
+        return _db(self.true_peak)
+
+    @property
+    def sample_peak_db(self) -> float:
+        return _db(self.peak)
+
+    def with_gain(self, db: float) -> Measurement:
+        """The measurement of the same audio after :func:`apply_gain` (no clipping assumed)."""
+        lin = 10.0 ** (db / 20.0)
+        return Measurement(
+            self.rate, self.energy * lin * lin, self.counts, self.peak * lin, self.true_peak * lin
+        )
+
+
+def _empty(rate: int) -> Measurement:
+    return Measurement(rate, np.zeros(0), np.zeros(0, dtype=np.int64), 0.0, 0.0)
+
+
+class Meter:
+    """Measure one continuous stream chunk by chunk, exactly as :func:`measure` of the whole.
+
+    Memory stays flat: only the 100 ms sub-block energies (80 bytes a second) are kept.
+    """
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self._sub = max(1, round(rate * SUB_BLOCK))
+        (self._b1, self._a1), (self._b2, self._a2) = k_weighting(rate)
+        self._z1: FloatArray | None = None
+        self._z2: FloatArray | None = None
+        self._energies: list[FloatArray] = []
+        self._counts: list[npt.NDArray[np.int64]] = []
+        self._partial_energy = 0.0
+        self._partial_count = 0
+        self._peak = 0.0
+        self._true_peak = 0.0
+        self._tail = np.zeros(0)  # context so oversampling sees across chunk edges
+
+    def feed(self, samples: npt.ArrayLike) -> None:
+        x = _as_mono(samples)
+        if x.size == 0:
+            return
+        if self._z1 is None:
+            # Start the filters from a steady state of zero input: the same as lfilter's default.
+            self._z1 = lfilter_zi(self._b1, self._a1) * 0.0
+            self._z2 = lfilter_zi(self._b2, self._a2) * 0.0
+        y, self._z1 = lfilter(self._b1, self._a1, x, zi=self._z1)
+        y, self._z2 = lfilter(self._b2, self._a2, y, zi=self._z2)
+        sq = y * y
+
+        # Complete the pending partial sub-block first, then whole sub-blocks, keep the rest.
+        need = self._sub - self._partial_count
+        head = sq[:need]
+        self._partial_energy += float(head.sum())
+        self._partial_count += head.size
+        rest = sq[need:]
+        if self._partial_count == self._sub:
+            self._energies.append(np.array([self._partial_energy]))
+            self._counts.append(np.array([self._sub], dtype=np.int64))
+            self._partial_energy, self._partial_count = 0.0, 0
+            whole = rest.size // self._sub * self._sub
+            if whole:
+                self._energies.append(rest[:whole].reshape(-1, self._sub).sum(axis=1))
+                self._counts.append(np.full(whole // self._sub, self._sub, dtype=np.int64))
+            left = rest[whole:]
+            self._partial_energy, self._partial_count = float(left.sum()), left.size
+
+        self._peak = max(self._peak, float(np.abs(x).max()))
+        ctx = np.concatenate((self._tail, x))
+        self._true_peak = max(self._true_peak, float(oversampled_peaks(ctx).max()))
+        self._tail = ctx[-16:]
+
+    def result(self) -> Measurement:
+        """The measurement so far (feeding may continue afterwards)."""
+        energies = [*self._energies]
+        counts = [*self._counts]
+        if self._partial_count:
+            energies.append(np.array([self._partial_energy]))
+            counts.append(np.array([self._partial_count], dtype=np.int64))
+        if not energies:
+            return _empty(self.rate)
+        return Measurement(
+            self.rate,
+            np.concatenate(energies),
+            np.concatenate(counts),
+            self._peak,
+            max(self._true_peak, self._peak),
+        )
+
+
+def measure(samples: npt.ArrayLike, rate: int) -> Measurement:
+    """Measure one clip (mono, -1..1 floats) of any length, even shorter than 400 ms."""
+    meter = Meter(rate)
+    meter.feed(samples)
+    return meter.result()
+
+
+def combine(measurements: Sequence[Measurement]) -> Measurement:
+    """The measurement of the clips played back to back, in order.
+
+    Gating blocks span clip boundaries as they would in the concatenated audio (shifted by
+    less than 100 ms at each boundary); silences between clips fall under the absolute gate,
+    so leaving them out changes nothing but the duration.
+    """
+    parts = [m for m in measurements if m.energy.size]
+    if not parts:
+        return _empty(measurements[0].rate if measurements else 44100)
+    rate = parts[0].rate
+    if any(m.rate != rate for m in parts):
+        raise ValueError("cannot combine measurements made at different sample rates")
+    return Measurement(
+        rate,
+        np.concatenate([m.energy for m in parts]),
+        np.concatenate([m.counts for m in parts]),
+        max(m.peak for m in parts),
+        max(m.true_peak for m in parts),
+    )
+
+
+def gain_db(current_lufs: float | None, target_lufs: float) -> float:
+    """The gain that moves ``current_lufs`` to ``target_lufs``; 0.0 for silence (nothing to do)."""
+    if current_lufs is None or not math.isfinite(current_lufs):
+        return 0.0
+    return target_lufs - current_lufs
+
+
+def apply_gain(samples: npt.ArrayLike, db: float) -> npt.NDArray[np.float32]:
+    """``samples`` scaled by ``db`` decibels, as float32 (no clipping: the limiter's job)."""
+    return (np.asarray(samples, dtype=np.float32) * np.float32(10.0 ** (db / 20.0))).astype(
+        np.float32
+    )
+
+
+def level_speakers(per_speaker: Mapping[str, Measurement], target_lufs: float) -> dict[str, float]:
+    """Gain in dB per speaker that brings each one's integrated loudness to ``target_lufs``.
+
+    A speaker whose clips are all silent gets 0.0. Measure each speaker as the
+    :func:`combine` of their clips, so every voice ends at the same level.
+    """
+    return {name: gain_db(m.integrated, target_lufs) for name, m in per_speaker.items()}
+
+
+class Limiter:
+    """A look-ahead true-peak limiter for a mono stream processed in chunks.
+
+    ``process`` returns the samples whose gain is decided (the stream delayed by ``latency``
+    samples), ``flush`` returns the rest: the concatenation of all returned chunks has exactly
+    the input's length and alignment (no leading delay). Gain is exactly 1.0 wherever no
+    4x-oversampled peak within ``lookahead + hold`` exceeds ``ceiling_db - margin_db``;
+    ``margin_db`` is headroom for the MP3 encoder, whose reconstruction overshoots peaks a
+    little. Gain falls over ``lookahead`` before a peak, holds ``hold`` after it, then recovers
+    over ``lookahead``.
+    """
+
+    _CONTEXT = 16  # input samples either side that the 4x interpolation filter needs
+
+    def __init__(
+        self,
+        rate: int = 44100,
+        ceiling_db: float = -1.0,
+        margin_db: float = 0.5,
+        lookahead: float = 0.005,
+        hold: float = 0.02,
+    ) -> None:
+        self.rate = rate
+        self.ceiling_db = ceiling_db
+        self.threshold = 10.0 ** ((ceiling_db - margin_db) / 20.0)
+        self._ahead = max(1, round(lookahead * rate))
+        self._hold = max(0, round(hold * rate))
+        # A raised-cosine kernel as long as the look-ahead (+1): any non-negative normalised
+        # kernel of that length keeps the smoothed gain under each peak's need (see _gains).
+        n = self._ahead + 1
+        kernel = 0.5 - 0.5 * np.cos(2.0 * np.pi * (np.arange(n) + 1) / (n + 1))
+        self._kernel = kernel / kernel.sum()
+        self.latency = self._ahead + self._CONTEXT
+        """Samples ``process`` holds back until later input (or ``flush``) decides them."""
+        self._reset()
+
+    def _reset(self) -> None:
+        self._buf = np.zeros(0)  # raw input from stream index _buf0 to _received
+        self._buf0 = 0
+        self._req = np.zeros(0)  # required gain from stream index _req0 to _req_done
+        self._req0 = 0
+        self._req_done = 0
+        self._start = 0  # stream index of the next sample to output
+        self._received = 0
+
+    def process(self, chunk: npt.ArrayLike) -> npt.NDArray[np.float32]:
+        x = _as_mono(chunk)
+        self._buf = np.concatenate((self._buf, x))
+        self._received += x.size
+        return self._emit(final=False)
+
+    def flush(self) -> npt.NDArray[np.float32]:
+        """Everything still held back; the limiter is ready for a new stream afterwards."""
+        out = self._emit(final=True)
+        self._reset()
+        return out
+
+    def _emit(self, final: bool) -> npt.NDArray[np.float32]:
+        c, end = self._CONTEXT, self._received
+        # 1. Required gain for every sample whose interpolation context is now complete.
+        req_end = end if final else end - c
+        if req_end > self._req_done:
+            lo = max(self._req_done - c, self._buf0)
+            seg = self._buf[lo - self._buf0 : min(end, req_end + c) - self._buf0]
+            if final:
+                seg = np.concatenate((seg, np.zeros(c)))
+            peaks = oversampled_peaks(seg)[self._req_done - lo : req_end - lo]
+            with np.errstate(divide="ignore"):
+                req = np.minimum(1.0, self.threshold / peaks)
+            self._req = np.concatenate((self._req, req))
+            self._req_done = req_end
+        # 2. Output every sample whose look-ahead is known.
+        out_end = end if final else self._req_done - self._ahead
+        if out_end <= self._start:
+            return np.zeros(0, dtype=np.float32)
+        gains = self._gains(self._start, out_end)
+        y = self._buf[self._start - self._buf0 : out_end - self._buf0] * gains
+        self._start = out_end
+        # 3. Forget what no later output needs.
+        buf0 = max(self._buf0, out_end - c)
+        self._buf, self._buf0 = self._buf[buf0 - self._buf0 :], buf0
+        req0 = max(self._req0, out_end - self._ahead - self._hold)
+        self._req, self._req0 = self._req[req0 - self._req0 :], req0
+        return y.astype(np.float32)
+
+    def _gains(self, lo: int, hi: int) -> FloatArray:
+        """Gain for output samples ``[lo, hi)``, never above the gain any of them requires.
+
+        ``h[k]`` is the least required gain over ``[k - hold, k + ahead]``; the gain at ``m``
+        is a weighted mean of ``h`` over ``[m - ahead, m]``, and each of those windows
+        contains ``m``, so the gain at ``m`` is at most what ``m`` itself requires.
+        """
+        a, hold = self._ahead, self._hold
+        need_lo, need_hi = lo - a - hold, hi + a
+        req = self._req
+        # Before the stream and after its end nothing needs limiting.
+        before = max(0, self._req0 - need_lo)
+        after = max(0, need_hi - self._req_done)
+        window = np.concatenate((np.ones(before), req, np.ones(after)))
+        window = window[need_lo + before - self._req0 :][: need_hi - need_lo]
+        h = _window_min(window, hold + a + 1)
+        return np.convolve(h, self._kernel, mode="valid")
+
+
+def _window_min(values: FloatArray, size: int) -> FloatArray:
+    """``out[i] = min(values[i : i + size])`` for every full window."""
+    if values.size < size:
+        return np.zeros(0)
+    centred = minimum_filter1d(values, size=size, mode="nearest")
+    # minimum_filter1d centres the window: index j covers j - size // 2 .. j + (size - 1) // 2,
+    # so the window that starts at i is centred at i + size // 2.
+    return centred[size // 2 : size // 2 + values.size - size + 1]
+
+
+@dataclass(frozen=True)
+class SpeakerLevel:
+    name: str
+    before: float | None
+    """Integrated LUFS of the speaker's clips as synthesized."""
+    after: float | None
+    """Integrated LUFS after levelling (and the master gain)."""
+
+
+@dataclass(frozen=True)
+class LoudnessReport:
+    """What mastering did, for the render summary and ``--json``."""
+
+    integrated: float | None
+    true_peak: float
+    loudness_range: float
+    target: float
+    gain: float
+    speakers: tuple[SpeakerLevel, ...] = ()
+
+    def format(self) -> str:
+        """A few lines for humans: the episode's levels, then one line per speaker."""
+        lines = [
+            f"loudness {_fmt(self.integrated)} LUFS (target {self.target:.1f}), "
+            f"true peak {_fmt(self.true_peak)} dBTP, range {self.loudness_range:.1f} LU, "
+            f"gain {self.gain:+.1f} dB"
+        ]
+        width = max((len(s.name) for s in self.speakers), default=0)
+        for s in self.speakers:
+            lines.append(f"  {s.name:<{width}}  {_fmt(s.before)} -> {_fmt(s.after)} LUFS")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "integrated": self.integrated,
+            "true_peak": self.true_peak,
+            "loudness_range": self.loudness_range,
+            "target": self.target,
+            "gain": self.gain,
+            "speakers": {s.name: {"before": s.before, "after": s.after} for s in self.speakers},
+        }
+
+
+def _fmt(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "-inf"
+    return f"{value:.1f}"
