@@ -73,15 +73,15 @@ class Metadata:
     """Cover image path as written (relative to the script's folder)."""
     intro: Bumper | None = None
     outro: Bumper | None = None
-    cast: Mapping[str, str] = EMPTY
+    cast: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     """Speaker name -> voice profile name or engine voice id."""
-    pronounce: Mapping[str, str] = EMPTY
+    pronounce: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     """Word -> spoken form, or eSpeak phonemes written ``[[...]]``."""
     language: str = "en"
     explicit: bool = False
-    extra: Mapping[str, Any] = EMPTY
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     """Keys the parser does not know, kept for plugins and the JSON output."""
-    lines: Mapping[str, int] = EMPTY
+    lines: Mapping[str, int] = field(default_factory=lambda: EMPTY)
     """Metadata key -> line it was written on, for findings that point at it."""
 
 
