@@ -1,0 +1,284 @@
+"""The loudness meter against pyloudnorm and ffmpeg's ebur128, and the limiter's guarantees."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm as pyln
+import pytest
+from scipy.signal import lfilter
+
+from audiocast import master
+from audiocast.runtime import find_ffmpeg
+
+RATE = 44100
+
+
+def _sine(freq: float, dbfs: float, seconds: float, rate: int = RATE, phase: float = 0.0):
+    t = np.arange(round(seconds * rate)) / rate
+    return 10.0 ** (dbfs / 20.0) * np.sin(2.0 * np.pi * freq * t + phase)
+
+
+def _pinkish(seconds: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x = lfilter([1.0], [1.0, -0.9], rng.standard_normal(round(seconds * RATE)))
+    return 0.1 * x / np.abs(x).max()
+
+
+def _speechlike(seconds: float, seed: int = 1) -> np.ndarray:
+    """Noise bursts with pauses: loud and quiet blocks, so both gates do something."""
+    rng = np.random.default_rng(seed)
+    x = _pinkish(seconds, seed)
+    levels = rng.choice([0.0, 0.05, 0.5, 1.0], size=math.ceil(seconds * 10))
+    return x * np.repeat(levels, RATE // 10)[: x.size]
+
+
+SPEECH_SCRIPT = """
+import sys, pyttsx3
+from audiocast.runtime import prepare_espeak
+prepare_espeak()
+engine = pyttsx3.init()
+engine.save_to_file(sys.argv[2], sys.argv[1])
+engine.runAndWait()
+"""
+
+
+@pytest.fixture(scope="module")
+def speech(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, int]:
+    """Real eSpeak NG speech, synthesized in a child process (never in the test process)."""
+    out = tmp_path_factory.mktemp("speech") / "speech.wav"
+    text = "Loudness is measured in blocks of four hundred milliseconds, then gated twice."
+    for _ in range(20):
+        subprocess.run(
+            [sys.executable, "-c", SPEECH_SCRIPT, str(out), text],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        # runAndWait can return before the file is complete: wait for a readable WAV.
+        try:
+            with wave.open(str(out)) as w:
+                rate, frames = w.getframerate(), w.readframes(w.getnframes())
+            if len(frames) > rate:
+                break
+        except (wave.Error, EOFError, FileNotFoundError):
+            pass
+    pcm = np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768.0
+    return pcm, rate
+
+
+@pytest.mark.parametrize(
+    "signal",
+    [
+        pytest.param(lambda: _sine(440.0, -12.0, 3.0), id="sine"),
+        pytest.param(lambda: _pinkish(5.0), id="pinkish"),
+        pytest.param(lambda: _speechlike(8.0), id="bursts"),
+    ],
+)
+def test_integrated_matches_pyloudnorm(signal) -> None:
+    x = signal()
+    expected = pyln.Meter(RATE).integrated_loudness(x)
+    assert master.measure(x, RATE).integrated == pytest.approx(expected, abs=0.1)
+
+
+def test_real_speech_matches_pyloudnorm(speech: tuple[np.ndarray, int]) -> None:
+    x, rate = speech
+    expected = pyln.Meter(rate).integrated_loudness(x)
+    assert master.measure(x, rate).integrated == pytest.approx(expected, abs=0.1)
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_reference_level_per_bs1770(rate: int) -> None:
+    # BS.1770-4 Annex 1: a 0 dBFS 1 kHz sine in one channel reads -3.01 LKFS (the -0.691
+    # offset cancels the K-filter's +0.691 dB gain at 997 Hz), so -20 dBFS reads -23.01.
+    m = master.measure(_sine(997.0, -20.0, 5.0, rate), rate)
+    assert m.integrated == pytest.approx(-23.01, abs=0.02)
+
+
+def test_k_weighting_matches_the_standard_table_at_48k() -> None:
+    (b1, a1), (b2, a2) = master.k_weighting(48000)
+    assert b1 == pytest.approx([1.53512485958697, -2.69169618940638, 1.19839281085285])
+    assert a1 == pytest.approx([1.0, -1.69065929318241, 0.73248077421585])
+    assert b2 == pytest.approx([1.0, -2.0, 1.0])
+    assert a2 == pytest.approx([1.0, -1.99004745483398, 0.99007225036621])
+
+
+def test_combine_of_pieces_equals_the_whole() -> None:
+    x = _speechlike(12.0)
+    cuts = np.sort(np.random.default_rng(3).integers(0, x.size, 25))
+    pieces = [master.measure(p, RATE) for p in np.split(x, cuts)]
+    whole = master.measure(x, RATE)
+    combined = master.combine(pieces)
+    assert combined.integrated == pytest.approx(whole.integrated, abs=0.2)
+    assert combined.duration == pytest.approx(whole.duration)
+    assert combined.true_peak_db == pytest.approx(whole.true_peak_db, abs=0.1)
+
+
+def test_streaming_meter_equals_measure_exactly() -> None:
+    x = _speechlike(6.0)
+    meter = master.Meter(RATE)
+    for chunk in np.array_split(x, 17):
+        meter.feed(chunk)
+    streamed, whole = meter.result(), master.measure(x, RATE)
+    assert streamed.integrated == pytest.approx(whole.integrated, abs=1e-9)
+    assert streamed.loudness_range == pytest.approx(whole.loudness_range, abs=1e-9)
+
+
+def test_short_clip_gets_a_loudness() -> None:
+    yeah = _sine(997.0, -20.0, 0.2)
+    with pytest.raises(ValueError):
+        pyln.Meter(RATE).integrated_loudness(yeah)
+    m = master.measure(yeah, RATE)
+    # The whole 0.2 s is one block, read like the long reference tone (less the filter's
+    # start-up transient).
+    assert m.integrated == pytest.approx(-23.01, abs=0.1)
+    assert m.duration == pytest.approx(0.2)
+
+
+def test_silence_is_gated_out() -> None:
+    m = master.measure(np.zeros(RATE), RATE)
+    assert m.integrated is None
+    assert master.gain_db(m.integrated, -16.0) == 0.0
+    assert m.true_peak_db == -math.inf
+
+
+def test_true_peak_sees_inter_sample_peaks() -> None:
+    # fs/4 at 45 degrees: every sample sits at 1/sqrt(2) of the waveform's crest.
+    x = _sine(RATE / 4, -6.0, 1.0, phase=math.pi / 4)
+    m = master.measure(x, RATE)
+    assert m.true_peak_db - m.sample_peak_db == pytest.approx(3.01, abs=0.2)
+
+
+def test_loudness_range_of_a_two_level_signal() -> None:
+    # EBU Tech 3342 case: 20 s at -20 LUFS then 20 s at -30 LUFS reads 10 LU.
+    x = np.concatenate((_sine(1000.0, -20.0, 20.0), _sine(1000.0, -30.0, 20.0)))
+    assert master.measure(x, RATE).loudness_range == pytest.approx(10.0, abs=0.2)
+
+
+def test_gain_moves_loudness_exactly() -> None:
+    x = _pinkish(3.0)
+    before = master.measure(x, RATE).integrated
+    assert before is not None
+    db = master.gain_db(before, -16.0)
+    after = master.measure(master.apply_gain(x, db), RATE)
+    assert after.integrated == pytest.approx(-16.0, abs=0.01)
+    assert master.measure(x, RATE).with_gain(db).integrated == pytest.approx(-16.0, abs=1e-9)
+
+
+def _limit(x: np.ndarray, chunks: int, **kwargs) -> np.ndarray:
+    lim = master.Limiter(RATE, **kwargs)
+    parts = [lim.process(c) for c in np.array_split(x, chunks)]
+    return np.concatenate([*parts, lim.flush()])
+
+
+@pytest.mark.parametrize("chunks", [1, 7, 300])
+def test_limiter_holds_the_ceiling_and_keeps_length(chunks: int) -> None:
+    x = master.apply_gain(_speechlike(4.0), 12.0)  # peaks far over 0 dBFS
+    y = _limit(x, chunks)
+    assert y.size == x.size
+    assert master.measure(y, RATE).true_peak_db <= -1.0
+    # It limits peaks, not the whole signal: quiet passages are untouched.
+    quiet = np.abs(x) < 0.01
+    assert np.allclose(y[quiet], x[quiet], atol=0.011)
+
+
+def test_limiter_is_transparent_below_the_ceiling() -> None:
+    x = _speechlike(3.0).astype(np.float32)
+    assert master.measure(x, RATE).true_peak_db < -1.5
+    y = _limit(x, 11)
+    assert np.array_equal(y, x)
+
+
+def test_limiter_output_is_aligned_with_its_input() -> None:
+    x = _sine(200.0, -30.0, 1.0)
+    x[RATE // 2] = 1.0  # one spike, limited locally
+    y = _limit(x, 5)
+    assert np.allclose(y[: RATE // 4], x[: RATE // 4], atol=1e-6)
+    assert abs(y[RATE // 2]) < 0.9
+
+
+EBUR128 = ("-af", "ebur128=peak=true", "-f", "null", "-")
+
+
+def _ebur128(path: Path) -> tuple[float, float, float]:
+    proc = subprocess.run(
+        [find_ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), *EBUR128],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    summary = proc.stderr[proc.stderr.rindex("Summary:") :]
+
+    def value(label: str) -> float:
+        match = re.search(rf"{label}:\s+(-?[\d.]+|-inf)", summary)
+        assert match, summary
+        return float(match.group(1))
+
+    return value("I"), value("Peak"), value("LRA")
+
+
+def _encode(samples: np.ndarray, dest: Path, rate: int = RATE) -> None:
+    subprocess.run(
+        [
+            find_ffmpeg(),
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "f32le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "-",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "128k",
+            str(dest),
+        ],
+        input=np.asarray(samples, dtype="<f4").tobytes(),
+        check=True,
+    )
+
+
+def test_mastered_mp3_measures_the_same_with_ffmpeg(
+    tmp_path: Path, speech: tuple[np.ndarray, int]
+) -> None:
+    voice, rate = speech
+    # The speech, resampled to 44.1 kHz as the mixer does, quiet, with one loud outburst.
+    from scipy.signal import resample_poly
+
+    x = resample_poly(voice, RATE, rate) * 0.3
+    x = np.concatenate((x, np.zeros(RATE // 2), x * 1.5, np.zeros(RATE // 2), x))
+    measured = master.measure(x, RATE)
+    assert measured.integrated is not None
+    y = master.apply_gain(x, master.gain_db(measured.integrated, -16.0))
+    y = _limit(y, 40)
+    out = tmp_path / "mastered.mp3"
+    _encode(y, out)
+    integrated, peak, lra = _ebur128(out)
+    decoded = np.frombuffer(
+        subprocess.run(
+            [find_ffmpeg(), "-loglevel", "error", "-i", str(out), "-f", "f32le", "-"],
+            capture_output=True,
+            check=True,
+        ).stdout,
+        dtype="<f4",
+    )
+    ours = master.measure(decoded, RATE)
+    assert ours.integrated == pytest.approx(integrated, abs=0.5)
+    assert ours.loudness_range == pytest.approx(lra, abs=1.0)
+    # The limiter costs eSpeak speech (a high peak-to-loudness ratio) some loudness; what
+    # matters here is that the encoded file reads what we measured before encoding.
+    limited = master.measure(y, RATE).integrated
+    assert integrated == pytest.approx(limited, abs=0.5)
+    assert -18.5 < integrated < -15.0
+    assert peak <= -1.0
