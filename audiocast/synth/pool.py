@@ -1,0 +1,456 @@
+"""Parallel synthesis: one engine per worker process, clips checked, cached and yielded in order.
+
+Workers are ``spawn``-started processes (pyttsx3 hangs in forked children), each talking to the
+parent over its own pipe, so the parent always knows which request each worker holds: when a
+worker dies or overruns its time, exactly that request is retried and the worker replaced.
+Workers synthesize into a private temporary folder and verify the clip; the parent stores good
+clips in the ``ClipCache`` and hands them out in request order. Work in flight is bounded (a few
+requests per worker ahead of the consumer), so memory stays flat however long the episode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import AudiocastError, EngineError, VoiceError
+from ..model import Clip, SpeechRequest
+from .base import Synthesizer, get_synthesizer
+from .cache import ClipCache
+
+DEFAULT_TIMEOUT = 120.0
+"""Seconds one request may take in a worker before the worker is killed and the request retried.
+A sentence takes well under a second; this only catches an engine that hangs."""
+LOOKAHEAD_PER_JOB = 4
+_STOP_GRACE = 2.0
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class SynthesisFailed(EngineError):
+    """A request kept producing bad clips after every retry.
+
+    ``index`` is the request's 0-based position in the sequence given to ``synthesize``, so a
+    caller can name the turn and line it came from.
+    """
+
+    def __init__(self, index: int, total: int, text: str, attempts: int, reason: str) -> None:
+        short = text if len(text) <= 60 else text[:60] + "..."
+        super().__init__(
+            f"speech clip {index + 1} of {total} failed {attempts} times ({reason}): {short!r}",
+            hint="run again; if it persists, rephrase that text or choose another voice",
+        )
+        self.index = index
+        self.text = text
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class _Task:
+    key: str
+    request: SpeechRequest
+    out: Path
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    key: str
+    out: Path
+    status: Literal["ok", "retry", "fatal"]
+    reason: str = ""
+    error: tuple[str, str, str | None] | None = None
+    """For ``fatal``: (exception class name, message, hint), rebuilt in the parent."""
+
+
+def _pack(exc: AudiocastError) -> tuple[str, str, str | None]:
+    return (type(exc).__name__, exc.message, exc.hint)
+
+
+def _unpack(packed: tuple[str, str, str | None]) -> AudiocastError:
+    kind, message, hint = packed
+    cls = VoiceError if kind == "VoiceError" else EngineError
+    return cls(message, hint=hint)
+
+
+def _verify(path: Path, request: SpeechRequest) -> str | None:
+    """``None`` for a good clip, else why it is not."""
+    try:
+        from .verify import verify_wav
+    except ImportError:  # pragma: no cover - until verify.py lands
+        return _basic_check(path)
+    try:
+        verify_wav(path, request.text, request.voice.rate * request.rate_scale)
+    except EngineError as exc:
+        return str(getattr(exc, "reason", "") or exc.message)
+    return None
+
+
+def _basic_check(path: Path) -> str | None:  # pragma: no cover - until verify.py lands
+    from .cache import _parse_wav
+
+    if not path.exists():
+        return "missing"
+    raw = path.read_bytes()
+    if not raw:
+        return "empty"
+    wav = _parse_wav(raw, strict=False)
+    if wav is None:
+        return "truncated"
+    if not wav.data.strip(b"\0"):
+        return "silent"
+    return None
+
+
+def _attempt(engine: Synthesizer, task: _Task) -> _Outcome:
+    """Synthesize and verify one request. Engine failures come back as outcomes, not raises."""
+    req = task.request
+    try:
+        engine.synthesize(req.text, req.voice, task.out, req.rate_scale)
+    except VoiceError as exc:
+        return _Outcome(task.key, task.out, "fatal", error=_pack(exc))
+    except AudiocastError as exc:
+        return _Outcome(task.key, task.out, "retry", reason=exc.message)
+    except Exception as exc:
+        # A third-party engine's own exception: retried like any failure, and named if it stays.
+        return _Outcome(task.key, task.out, "retry", reason=f"{type(exc).__name__}: {exc}")
+    reason = _verify(task.out, req)
+    if reason is not None:
+        return _Outcome(task.key, task.out, "retry", reason=reason)
+    return _Outcome(task.key, task.out, "ok")
+
+
+def _worker_main(conn: Connection, engine_name: str) -> None:
+    """Run in a worker process: one engine, requests in, outcomes out, until ``None`` or EOF."""
+    # Ctrl-C is the parent's to handle: it stops workers itself, promptly and cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Engines print (pyttsx3: "Audio saved to ..."), and stdout may be the user's output.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    try:
+        engine = get_synthesizer(engine_name)
+        version = engine.version()
+    except AudiocastError as exc:
+        conn.send(("fatal", _pack(exc)))
+        return
+    except Exception as exc:
+        conn.send(("fatal", ("EngineError", f"{engine_name} cannot start: {exc}", None)))
+        return
+    conn.send(("ready", version))
+    try:
+        while True:
+            task = conn.recv()
+            if task is None:
+                break
+            conn.send(("outcome", _attempt(engine, task)))
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        pass  # the parent is gone or stopping us
+    finally:
+        engine.close()
+
+
+class _Worker:
+    def __init__(self, ctx: Any, engine: str, number: int) -> None:
+        parent_end, child_end = ctx.Pipe(duplex=True)
+        self.process: BaseProcess = ctx.Process(
+            target=_worker_main,
+            args=(child_end, engine),
+            name=f"audiocast-synth-{number}",
+            daemon=True,
+        )
+        with _sigint_ignored():
+            self.process.start()
+        child_end.close()
+        self.conn: Connection = parent_end
+        self.ready = False
+        self.task: _Task | None = None
+        self.deadline = 0.0
+
+    def stop(self, grace: float) -> None:
+        """Wait up to ``grace`` seconds for the process to end, then end it."""
+        if grace > 0:
+            self.process.join(grace)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(1.0)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+        self.process.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Start children with SIGINT ignored (inherited through exec), so a terminal Ctrl-C that
+    reaches the whole process group cannot break a worker while it imports."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class SynthesisPool:
+    """Synthesize many requests in parallel; use as a context manager.
+
+    ``jobs`` worker processes (default: the CPU count) each run their own ``engine``; ``jobs=1``
+    runs the engine in this process instead (same checks, no crash or hang recovery), unless
+    ``in_process=False``. A bad clip (missing, empty, truncated, silent, wrong length) or a
+    worker that dies or exceeds ``timeout`` seconds is retried up to ``retries`` times, then
+    ``SynthesisFailed`` is raised. ``on_progress(done, total)`` is called as clips become ready.
+    Leaving the ``with`` block, normally or by an exception such as ``KeyboardInterrupt``, stops
+    the workers and removes every temporary file.
+    """
+
+    def __init__(
+        self,
+        engine: str,
+        jobs: int | None = None,
+        cache: ClipCache | None = None,
+        retries: int = 3,
+        on_progress: ProgressCallback | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        in_process: bool | None = None,
+    ) -> None:
+        self.engine_name = engine
+        self.jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+        self.cache = cache if cache is not None else ClipCache()
+        self.retries = max(0, retries)
+        self.on_progress = on_progress
+        self.timeout = timeout
+        self.in_process = self.jobs == 1 if in_process is None else in_process
+        self._ctx = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+        self._spawned = 0
+        self._early_deaths = 0
+        self._engine: Synthesizer | None = None
+        self._version: str | None = None
+        self._tmpdir: Path | None = None
+        self._serial = 0
+        self._busy = False
+        self._pending: deque[_Task] = deque()
+        self._waiting: dict[str, list[int]] = {}
+        self._ready: dict[int, Clip] = {}
+        self._attempts: dict[str, int] = {}
+        self._requests: Sequence[SpeechRequest] = ()
+        self._total = 0
+        self._done = 0
+        self.synthesized = 0
+        """Clips made by the engine (not served from the cache) since the pool started."""
+
+    def __enter__(self) -> SynthesisPool:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close(force=exc_type is not None)
+
+    def start(self) -> None:
+        if self._tmpdir is not None:
+            return
+        self._tmpdir = Path(tempfile.mkdtemp(prefix="audiocast-synth-"))
+        try:
+            if self.in_process:
+                self._engine = get_synthesizer(self.engine_name)
+                self._version = self._engine.version()
+            else:
+                for _ in range(self.jobs):
+                    self._spawn()
+        except BaseException:
+            self.close(force=True)
+            raise
+
+    def close(self, force: bool = False) -> None:
+        """Stop the workers (at once when ``force``) and delete temporary files. Idempotent."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            if worker.task is None and not force:
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+        deadline = time.monotonic() + (0.0 if force else _STOP_GRACE)
+        for worker in workers:
+            worker.stop(max(0.0, deadline - time.monotonic()) if worker.task is None else 0.0)
+        if self._engine is not None:
+            engine, self._engine = self._engine, None
+            engine.close()
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    @property
+    def engine_version(self) -> str:
+        """The engine's version (part of every cache key); waits for a worker to report it."""
+        self.start()
+        while self._version is None:
+            self._pump()
+        return self._version
+
+    def key(self, request: SpeechRequest) -> str:
+        return self.cache.key(request, self.engine_name, self.engine_version)
+
+    def synthesize(self, requests: Sequence[SpeechRequest]) -> Iterator[Clip]:
+        """Yield one clip per request, in request order, each as soon as it and those before
+        it are ready. Cache hits never reach a worker; identical requests are made once.
+
+        One ``synthesize`` iteration at a time per pool. The clips live in the cache.
+        """
+        if self._busy:
+            raise RuntimeError("SynthesisPool.synthesize is already running")
+        self._busy = True
+        try:
+            yield from self._run(requests)
+        finally:
+            self._busy = False
+            # Outcomes still in flight after an early stop are cached or dropped on arrival.
+            self._pending.clear()
+            self._waiting.clear()
+            self._ready.clear()
+            self._attempts.clear()
+
+    def _run(self, requests: Sequence[SpeechRequest]) -> Iterator[Clip]:
+        self.start()
+        total = self._total = len(requests)
+        self._done = 0
+        self._requests = requests
+        lookahead = LOOKAHEAD_PER_JOB * self.jobs
+        keys: list[str] = []
+        scheduled = 0
+        for index in range(total):
+            while scheduled < total and scheduled < index + lookahead:
+                keys.append(self.key(requests[scheduled]))
+                self._schedule(scheduled, keys[scheduled])
+                scheduled += 1
+            while index not in self._ready:
+                self._pump()
+            yield self._ready.pop(index)
+
+    def _schedule(self, index: int, key: str) -> None:
+        if key in self._waiting:
+            self._waiting[key].append(index)
+            return
+        clip = self.cache.get(key)
+        if clip is not None:
+            self._mark_ready([index], clip)
+            return
+        self._waiting[key] = [index]
+        self._pending.append(self._task(key, self._requests[index]))
+
+    def _task(self, key: str, request: SpeechRequest) -> _Task:
+        assert self._tmpdir is not None
+        self._serial += 1
+        return _Task(key, request, self._tmpdir / f"{self._serial:08d}-{key[:16]}.wav")
+
+    def _mark_ready(self, indexes: list[int], clip: Clip) -> None:
+        for index in indexes:
+            self._ready[index] = clip
+            self._done += 1
+            if self.on_progress is not None:
+                self.on_progress(self._done, self._total)
+
+    def _pump(self) -> None:
+        """Make progress: hand out pending work, then settle at least one event."""
+        if self._engine is not None:
+            if self._pending:
+                task = self._pending.popleft()
+                with contextlib.redirect_stdout(io.StringIO()):
+                    outcome = _attempt(self._engine, task)
+                self._settle(task, outcome)
+            return
+        for worker in self._workers:
+            if worker.ready and worker.task is None and self._pending:
+                worker.task = self._pending.popleft()
+                worker.deadline = time.monotonic() + self.timeout
+                worker.conn.send(worker.task)
+        busy = [w.deadline for w in self._workers if w.task is not None]
+        timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
+        handles: list[Any] = [w.conn for w in self._workers]
+        handles += [w.process.sentinel for w in self._workers]
+        events = set(wait(handles, timeout))
+        for worker in list(self._workers):
+            if worker.conn in events:
+                try:
+                    message = worker.conn.recv()
+                except (EOFError, OSError):
+                    self._replace(worker, "the worker process died")
+                    continue
+                self._on_message(worker, message)
+            elif worker.process.sentinel in events:
+                self._replace(worker, f"the worker process died (exit {worker.process.exitcode})")
+            elif worker.task is not None and time.monotonic() >= worker.deadline:
+                self._replace(worker, f"no clip after {self.timeout:g} s")
+
+    def _on_message(self, worker: _Worker, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "ready":
+            worker.ready = True
+            self._version = self._version or message[1]
+        elif kind == "fatal":
+            raise _unpack(message[1])
+        elif kind == "outcome":
+            task, worker.task = worker.task, None
+            assert task is not None
+            self._settle(task, message[1])
+
+    def _settle(self, task: _Task, outcome: _Outcome) -> None:
+        try:
+            if outcome.status == "fatal":
+                assert outcome.error is not None
+                raise _unpack(outcome.error)
+            if outcome.status == "ok":
+                self.synthesized += 1
+                clip = self.cache.put(task.key, task.out)
+                self._mark_ready(self._waiting.pop(task.key, []), clip)
+            elif task.key in self._waiting:
+                self._retry(task, outcome.reason)
+        finally:
+            task.out.unlink(missing_ok=True)
+
+    def _retry(self, task: _Task, reason: str) -> None:
+        attempts = self._attempts.get(task.key, 0) + 1
+        self._attempts[task.key] = attempts
+        if attempts > self.retries:
+            index = self._waiting[task.key][0]
+            raise SynthesisFailed(index, self._total, task.request.text, attempts, reason)
+        self._pending.appendleft(self._task(task.key, task.request))
+
+    def _replace(self, worker: _Worker, reason: str) -> None:
+        task = worker.task
+        worker.task = None
+        self._workers.remove(worker)
+        worker.stop(0.0)
+        if not worker.ready:
+            # A worker that dies before its engine starts would die again: don't loop forever.
+            self._early_deaths += 1
+            if self._early_deaths > self.jobs + self.retries:
+                raise EngineError(
+                    f"the {self.engine_name} engine's worker process keeps dying at start",
+                    hint="run with --jobs 1 to see the engine's own error",
+                )
+        self._spawn()
+        if task is not None:
+            task.out.unlink(missing_ok=True)
+            if task.key in self._waiting:
+                self._retry(task, reason)
+
+    def _spawn(self) -> None:
+        self._spawned += 1
+        self._workers.append(_Worker(self._ctx, self.engine_name, self._spawned))
