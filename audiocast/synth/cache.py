@@ -238,7 +238,10 @@ def _parse_wav(raw: bytes, strict: bool = True) -> _Wav | None:
     if fmt is None or data is None or len(fmt) < 16:
         return None
     audio_format, channels, sample_rate, _, block_align, bits = struct.unpack_from("<HHIIHH", fmt)
-    if audio_format != 1 or channels < 1 or sample_rate <= 0 or bits not in (8, 16, 24, 32):
+    # 0xFFFE is WAVE_FORMAT_EXTENSIBLE, which some engines write for plain PCM.
+    if audio_format not in (1, 0xFFFE) or bits not in (8, 16, 24, 32):
+        return None
+    if channels < 1 or sample_rate <= 0:
         return None
     if block_align != channels * bits // 8 or len(data) % block_align:
         return None

@@ -41,6 +41,7 @@ import numpy as np
 
 from ..errors import EngineError, VoiceError
 from ..model import EngineVoice, VoiceProfile
+from .verify import expected_seconds
 
 SAMPLE_RATE = 22_050
 FAULTS_ENV = "AUDIOCAST_FAKE_FAULTS"
@@ -199,9 +200,9 @@ class FakeSynthesizer:
 
 
 def expected_duration(text: str, voice: VoiceProfile, rate_scale: float = 1.0) -> float:
-    """Seconds the fake engine speaks ``text`` for: words at the voice's rate, at least 0.3 s."""
-    words = max(1, len(text.split()))
-    return max(0.3, words / (voice.rate * rate_scale) * 60.0)
+    """Seconds the fake engine speaks ``text`` for: its words at the voice's rate (long words
+    counting as several, as the clip verifier counts them), at least 0.3 s."""
+    return max(0.3, expected_seconds(text, voice.rate * rate_scale))
 
 
 def _render(text: str, voice: VoiceProfile, rate_scale: float) -> np.ndarray:

@@ -31,6 +31,7 @@ from ..errors import AudiocastError, EngineError, VoiceError
 from ..model import Clip, SpeechRequest
 from .base import Synthesizer, get_synthesizer
 from .cache import ClipCache
+from .verify import ClipDefect, verify_wav
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds one request may take in a worker before the worker is killed and the request retried.
@@ -87,31 +88,11 @@ def _unpack(packed: tuple[str, str, str | None]) -> AudiocastError:
 
 
 def _verify(path: Path, request: SpeechRequest) -> str | None:
-    """``None`` for a good clip, else why it is not."""
-    try:
-        from .verify import verify_wav
-    except ImportError:  # pragma: no cover - until verify.py lands
-        return _basic_check(path)
+    """``None`` for a good clip, else why it is not (``ClipDefect.reason``)."""
     try:
         verify_wav(path, request.text, request.voice.rate * request.rate_scale)
-    except EngineError as exc:
-        return str(getattr(exc, "reason", "") or exc.message)
-    return None
-
-
-def _basic_check(path: Path) -> str | None:  # pragma: no cover - until verify.py lands
-    from .cache import _parse_wav
-
-    if not path.exists():
-        return "missing"
-    raw = path.read_bytes()
-    if not raw:
-        return "empty"
-    wav = _parse_wav(raw, strict=False)
-    if wav is None:
-        return "truncated"
-    if not wav.data.strip(b"\0"):
-        return "silent"
+    except ClipDefect as exc:
+        return exc.reason
     return None
 
 
