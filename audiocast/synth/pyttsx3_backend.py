@@ -1,0 +1,411 @@
+"""The default engine: pyttsx3 (eSpeak NG on Linux, NSSS on macOS, SAPI5 on Windows), hardened.
+
+pyttsx3 2.99 has sharp edges, each handled here on purpose:
+
+- eSpeak NG initialises once per process and a forked child of an initialised process hangs,
+  so one engine lives per process, created lazily, and refuses to run after a fork.
+- Properties are queued and applied in order; setting the voice resets the rate, so the voice
+  goes first and rate, pitch and volume follow, every utterance (init forces 200 wpm).
+- A bad property value (a float rate, an unknown ``+variant``) fails inside the queue and is
+  only reported through the ``error`` callback; an unknown voice id is silently ignored. Both
+  are caught: ids are validated by ``check_voice`` and ``error`` events fail the attempt.
+- ``runAndWait`` may return before the file is complete; each clip is awaited (the
+  ``finished-utterance`` callback and a consistent WAV header) and verified, then retried.
+- The driver prints "Audio saved to ..." on stdout: the calls run with stdout redirected.
+- Long texts are slow (a quadratic buffer) and crash past ~14,000 characters, so texts over
+  ``chunk_chars`` are spoken sentence by sentence and the frames joined into one WAV.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import difflib
+import io
+import os
+import re
+import tempfile
+import time
+import wave
+from collections.abc import Callable, Iterator
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+from ..atomic import atomic_path
+from ..errors import EngineError, VoiceError
+from ..model import EngineVoice, VoiceProfile
+from ..runtime import prepare_espeak
+from .verify import ClipDefect, verify_wav
+
+MIN_RATE, MAX_RATE = 80, 450
+"""eSpeak NG's usable range of words per minute."""
+CHUNK_CHARS = 600
+RETRIES = 3
+WAIT_SECONDS = 10.0
+"""How long to wait for a clip after ``runAndWait`` returns before calling it missing."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]»”’]*\s+")
+_CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+")
+
+
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at sentence, then clause, then word breaks.
+
+    Joining the pieces with single spaces gives ``text`` with its whitespace collapsed: no word
+    is lost or cut unless a single word is longer than ``limit``.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return [text] if text else []
+    pieces: list[str] = []
+    for unit in _units(text, limit):
+        if pieces and len(pieces[-1]) + 1 + len(unit) <= limit:
+            pieces[-1] = f"{pieces[-1]} {unit}"
+        else:
+            pieces.append(unit)
+    return pieces
+
+
+def _units(text: str, limit: int) -> Iterator[str]:
+    """Sentences, with any sentence over ``limit`` broken at clauses, then words."""
+    for sentence in _SENTENCE_END.split(text):
+        if len(sentence) <= limit:
+            yield sentence
+            continue
+        for clause in _CLAUSE_END.split(sentence):
+            if len(clause) <= limit:
+                yield clause
+                continue
+            for word in clause.split(" "):
+                for start in range(0, len(word), limit):
+                    yield word[start : start + limit]
+
+
+def clamp_rate(wpm: float) -> int:
+    return int(min(MAX_RATE, max(MIN_RATE, round(wpm))))
+
+
+class Pyttsx3Synthesizer:
+    """pyttsx3 behind the ``Synthesizer`` protocol. Not thread-safe; one per process.
+
+    ``retries`` is how many attempts a clip gets before ``EngineError``; ``chunk_chars`` is the
+    longest text spoken in one utterance.
+    """
+
+    name = "pyttsx3"
+
+    def __init__(
+        self, *, retries: int = RETRIES, chunk_chars: int = CHUNK_CHARS, driver: str | None = None
+    ) -> None:
+        self.retries = max(1, retries)
+        self.chunk_chars = chunk_chars
+        self._driver_name = driver
+        self._engine: Any = None
+        self._pid = 0
+        self._tokens: list[dict[str, Any]] = []
+        self._finished = 0
+        self._errors: list[BaseException] = []
+        self._voices: list[EngineVoice] | None = None
+        self._variants: frozenset[str] | None = None
+        self._checked: set[str] = set()
+        self._espeak_source = ""
+
+    # -- the engine ----------------------------------------------------------------------
+
+    def _get_engine(self) -> Any:
+        if self._engine is not None:
+            if self._pid != os.getpid():
+                raise EngineError(
+                    "the pyttsx3 engine was started before this process was forked",
+                    hint="start worker processes with the 'spawn' method",
+                )
+            return self._engine
+        info = prepare_espeak()
+        self._espeak_source = info.source if info else ""
+        try:
+            with _quiet():
+                import pyttsx3
+
+                engine = pyttsx3.init(self._driver_name)
+        except (ImportError, RuntimeError, OSError, KeyError, AttributeError) as exc:
+            raise EngineError(
+                f"cannot start pyttsx3: {exc}",
+                hint="on Linux: pip install espeakng-loader, or install espeak-ng",
+            ) from None
+        self._tokens = [
+            engine.connect("finished-utterance", self._on_finished),
+            engine.connect("error", self._on_error),
+        ]
+        self._engine = engine
+        self._pid = os.getpid()
+        return engine
+
+    def _on_finished(self, name: object = None, completed: bool = True) -> None:
+        if completed:
+            self._finished += 1
+
+    def _on_error(self, name: object = None, exception: BaseException | None = None) -> None:
+        self._errors.append(exception or EngineError("unknown pyttsx3 error"))
+
+    @property
+    def _is_espeak(self) -> bool:
+        return str(self._get_engine().driver_name) == "espeak"
+
+    def close(self) -> None:
+        engine, self._engine = self._engine, None
+        if engine is not None and self._pid == os.getpid():
+            # The eSpeak driver cannot be re-initialised in this process, so it stays loaded;
+            # only this instance's callbacks go.
+            for token in self._tokens:
+                with contextlib.suppress(KeyError, ValueError):
+                    engine.disconnect(token)
+        self._tokens = []
+
+    # -- what the engine is --------------------------------------------------------------
+
+    def version(self) -> str:
+        engine = self._get_engine()
+        try:
+            wrapper = f"pyttsx3 {package_version('pyttsx3')}"
+        except PackageNotFoundError:
+            wrapper = "pyttsx3"
+        if not self._is_espeak:
+            return f"{wrapper} / {engine.driver_name}"
+        espeak_version, _ = _espeak_info()
+        source = f" ({self._espeak_source})" if self._espeak_source else ""
+        return f"{wrapper} / eSpeak NG {espeak_version}{source}"
+
+    def voices(self) -> list[EngineVoice]:
+        if self._voices is None:
+            engine = self._get_engine()
+            found = []
+            for v in engine.getProperty("voices"):
+                gender = getattr(v, "gender", None)
+                found.append(
+                    EngineVoice(
+                        id=str(v.id),
+                        name=str(v.name or v.id),
+                        languages=tuple(str(lang) for lang in (v.languages or ())),
+                        gender=str(gender).lower() if gender else None,
+                    )
+                )
+            self._voices = found
+        return list(self._voices)
+
+    def variants(self) -> list[str]:
+        """eSpeak NG voice variants (``f3``, ``m7``, ``klatt``...) usable as ``id+variant``."""
+        if self._variants is None:
+            folder = self._data_path() / "voices" / "!v" if self._is_espeak else None
+            names = (
+                frozenset(p.name for p in folder.iterdir() if p.is_file())
+                if folder and folder.is_dir()
+                else frozenset()
+            )
+            self._variants = names
+        return sorted(self._variants, key=str.lower)
+
+    def _data_path(self) -> Path:
+        _, path = _espeak_info()
+        candidates = [path] if path else []
+        env = os.environ.get("ESPEAK_DATA_PATH")
+        if env:
+            candidates += [os.path.join(env, "espeak-ng-data"), env]
+        with contextlib.suppress(ImportError):
+            import espeakng_loader
+
+            candidates.append(str(espeakng_loader.get_data_path()))
+        for candidate in candidates:
+            if (Path(candidate) / "voices").is_dir():
+                return Path(candidate)
+        raise EngineError("cannot find eSpeak NG's data folder", hint="set ESPEAK_DATA_PATH")
+
+    def check_voice(self, voice: VoiceProfile) -> None:
+        if voice.engine != self.name:
+            raise VoiceError(
+                f"voice profile {voice.name!r} is for engine {voice.engine!r}, not {self.name!r}"
+            )
+        voice_id = voice.voice_id.strip()
+        if voice_id in self._checked:
+            return
+        if not voice_id:
+            raise VoiceError(f"voice profile {voice.name!r} has no voice_id")
+        if self._is_espeak:
+            self._check_espeak_id(voice_id)
+        else:
+            self._check_listed_id(voice_id)
+        self._checked.add(voice_id)
+
+    def _check_espeak_id(self, voice_id: str) -> None:
+        base, plus, variant = voice_id.partition("+")
+        keys: dict[str, str] = {}
+        by_language: dict[str, list[str]] = {}
+        for v in self.voices():
+            short = v.id.rsplit("/", 1)[-1]
+            for key in (v.id, short, v.name):
+                keys.setdefault(key.lower(), short)
+            for lang in v.languages:
+                by_language.setdefault(lang.lower(), []).append(short)
+        if base.strip().lower() not in keys:
+            # eSpeak matches names and identifiers only: "en-gb" is a language, not a voice.
+            near = by_language.get(base.lower(), []) + [
+                keys[m]
+                for m in difflib.get_close_matches(base.lower(), list(keys), n=5, cutoff=0.6)
+            ]
+            suggestions = list(dict.fromkeys(n + plus + variant for n in near))[:5]
+            raise VoiceError(
+                f"unknown eSpeak NG voice {voice_id!r}",
+                hint=_did_you_mean(suggestions, "`audiocast voices` lists them"),
+            )
+        if not plus:
+            return
+        variants = set(self.variants())
+        if variant not in variants:
+            lowered = {v.lower(): v for v in variants}
+            near = [lowered[variant.lower()]] if variant.lower() in lowered else []
+            near += [
+                lowered[m]
+                for m in difflib.get_close_matches(variant.lower(), list(lowered), n=4, cutoff=0.5)
+            ]
+            suggestions = list(dict.fromkeys(f"{base}+{n}" for n in near))[:5]
+            raise VoiceError(
+                f"unknown eSpeak NG voice variant {variant!r} in {voice_id!r}",
+                hint=_did_you_mean(
+                    suggestions,
+                    f"try {base}+f3, {base}+m3 or {base}+klatt; `audiocast voices` lists variants",
+                ),
+            )
+
+    def _check_listed_id(self, voice_id: str) -> None:
+        ids = {v.id: v for v in self.voices()}
+        names = {v.name.lower() for v in ids.values()}
+        if voice_id in ids or voice_id.lower() in names:
+            return
+        near = difflib.get_close_matches(voice_id, list(ids), n=5, cutoff=0.5)
+        raise VoiceError(
+            f"unknown {self._get_engine().driver_name} voice {voice_id!r}",
+            hint=_did_you_mean(near, "`audiocast voices` lists them"),
+        )
+
+    # -- speaking ------------------------------------------------------------------------
+
+    def synthesize(
+        self, text: str, voice: VoiceProfile, out: Path, rate_scale: float = 1.0
+    ) -> None:
+        pieces = split_text(text, self.chunk_chars)
+        if not pieces:
+            raise EngineError("nothing to synthesize: the text is empty", path=out)
+        self.check_voice(voice)
+        rate = clamp_rate(voice.rate * rate_scale)
+        with atomic_path(Path(out), suffix=".wav") as tmp:
+            if len(pieces) == 1:
+                self._speak_verified(pieces[0], voice, rate, tmp)
+                return
+            with tempfile.TemporaryDirectory(prefix="audiocast-chunks-") as folder:
+                clips = []
+                for i, piece in enumerate(pieces):
+                    part = Path(folder) / f"{i:04d}.wav"
+                    self._speak_verified(piece, voice, rate, part)
+                    clips.append(part)
+                _join_wavs(clips, tmp)
+            verify_wav(tmp, " ".join(pieces), rate)
+
+    def _speak_verified(self, text: str, voice: VoiceProfile, rate: int, out: Path) -> None:
+        last: ClipDefect | EngineError | None = None
+        for _ in range(self.retries):
+            try:
+                self._speak_once(text, voice, rate, out)
+                self._await_clip(out, text, rate)
+                return
+            except ClipDefect as defect:
+                last = defect
+        detail = last.message if last else "no clip"
+        raise EngineError(
+            f"pyttsx3 could not speak {text[:60]!r} after {self.retries} attempts: {detail}",
+            hint=f"voice {voice.name!r} ({voice.voice_id}); try another voice or shorter text",
+        )
+
+    def _speak_once(self, text: str, voice: VoiceProfile, rate: int, out: Path) -> None:
+        engine = self._get_engine()
+        out.unlink(missing_ok=True)
+        self._finished = 0
+        self._errors = []
+        try:
+            with _quiet():
+                # Voice first: setting it resets the rate. Ints only: a float rate is
+                # rejected inside the driver's queue.
+                engine.setProperty("voice", voice.voice_id.strip())
+                engine.setProperty("rate", rate)
+                if self._is_espeak:
+                    engine.setProperty("pitch", int(min(100, max(0, voice.pitch))))
+                engine.setProperty("volume", float(min(1.0, max(0.0, voice.volume))))
+                engine.save_to_file(text, str(out))
+                engine.runAndWait()
+        except RuntimeError as exc:
+            # A run loop left open by an earlier failure; close it so the retry can start.
+            with contextlib.suppress(RuntimeError):
+                engine.endLoop()
+            raise ClipDefect("missing", f"pyttsx3 failed: {exc}", path=out) from None
+        if self._errors:
+            raise ClipDefect("missing", f"pyttsx3 reported: {self._errors[0]}", path=out)
+
+    def _await_clip(self, out: Path, text: str, rate: int) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            try:
+                if not self._finished:
+                    raise ClipDefect("missing", "the utterance did not finish", path=out)
+                verify_wav(out, text, rate)
+                return
+            except ClipDefect as defect:
+                if defect.reason not in ("missing", "empty", "truncated"):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.02)
+
+
+def _did_you_mean(near: list[str], otherwise: str) -> str:
+    return f"did you mean {', '.join(near)}?" if near else otherwise
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Keep the driver's prints off stdout, whether stdout is a terminal, a file or a pipe."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
+def _espeak_info() -> tuple[str, str | None]:
+    """(version, data folder) from the loaded eSpeak NG library."""
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, RuntimeError):
+        return "unknown", None
+    path = ctypes.c_char_p()
+    info: Callable[..., bytes | None] = ctypes.CFUNCTYPE(
+        ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)
+    )(("espeak_Info", _espeak.dll))
+    version = info(ctypes.byref(path))
+    data = path.value.decode("utf-8", "replace") if path.value else None
+    return (version.decode("ascii", "replace") if version else "unknown"), data
+
+
+def _join_wavs(parts: list[Path], out: Path) -> None:
+    """Concatenate same-format WAVs into ``out``, collecting the frames once."""
+    frames: list[bytes] = []
+    params = None
+    for part in parts:
+        with wave.open(str(part), "rb") as w:
+            if params is None:
+                params = (w.getnchannels(), w.getsampwidth(), w.getframerate())
+            elif params != (w.getnchannels(), w.getsampwidth(), w.getframerate()):
+                raise EngineError("the engine changed its audio format between pieces", path=part)
+            frames.append(w.readframes(w.getnframes()))
+    assert params is not None
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(params[0])
+        w.setsampwidth(params[1])
+        w.setframerate(params[2])
+        w.writeframes(b"".join(frames))
