@@ -1,9 +1,10 @@
 """A content-addressed store of synthesized clips, safe to share between concurrent renders.
 
-An entry is ``<dir>/<key[:2]>/<key>.wav``: the clip's WAV with one extra RIFF chunk after the
-audio (``acck``: frame count and CRC-32 of the samples), so an entry checks itself and stays one
-file, written to a temporary name and renamed into place. Standard WAV readers skip the extra
-chunk. An entry that fails its check is deleted and reported as a miss, so it is re-made.
+An entry is ``<dir>/<key[:2]>/<key>.wav``: the clip's WAV with one extra chunk after the audio
+(a ``LIST`` of type ``acau`` holding the frame count and CRC-32 of the samples), so an entry
+checks itself and stays one file, written to a temporary name and renamed into place. WAV
+readers (``wave``, scipy, ffmpeg) skip ``LIST`` chunks they do not know. An entry that fails
+its check is deleted and reported as a miss, so it is re-made.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..model import Clip, SpeechRequest
 CACHE_ENV = "AUDIOCAST_CACHE_DIR"
 KEY_FORMAT = 1
 """Bumped when what goes into a key, or the entry layout, changes: old entries then miss."""
+_LIST_TYPE = b"acau"
 _CHECK_CHUNK = b"acck"
 _TMP_PREFIX = ".tmp-"
 
@@ -45,7 +47,7 @@ class _Wav:
     sample_rate: int
     block_align: int
     check: bytes | None
-    """The ``acck`` chunk's body, when present."""
+    """The body of the ``acck`` record in the ``LIST``/``acau`` chunk, when present."""
 
     @property
     def frames(self) -> int:
@@ -203,7 +205,8 @@ def _entry_bytes(wav: _Wav) -> bytes:
     chunks = [
         struct.pack("<4sI", b"fmt ", len(wav.fmt)) + wav.fmt,
         struct.pack("<4sI", b"data", len(wav.data)) + wav.data + pad,
-        struct.pack("<4sI", _CHECK_CHUNK, len(check)) + check,
+        struct.pack("<4sI4s4sI", b"LIST", 12 + len(check), _LIST_TYPE, _CHECK_CHUNK, len(check))
+        + check,
     ]
     body = b"WAVE" + b"".join(chunks)
     return b"RIFF" + struct.pack("<I", len(body)) + body
@@ -232,8 +235,8 @@ def _parse_wav(raw: bytes, strict: bool = True) -> _Wav | None:
             fmt = body
         elif cid == b"data":
             data = body
-        elif cid == _CHECK_CHUNK:
-            check = body
+        elif cid == b"LIST" and body[:4] == _LIST_TYPE and body[4:8] == _CHECK_CHUNK:
+            check = body[12:]
         pos = body_end + (size % 2)
     if fmt is None or data is None or len(fmt) < 16:
         return None
