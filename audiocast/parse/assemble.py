@@ -1,0 +1,247 @@
+"""Classified lines -> segments, speakers and title: the one place paragraphs and turns are built.
+
+Rules a caller may rely on:
+
+* A label always starts a turn, even without a blank line before it. Consecutive labels of the
+  same speaker make one turn (their paragraphs join with ``para_sep``).
+* Unlabelled paragraphs continue the current speaker's turn; before the first turn they are
+  narration, one segment per paragraph.
+* A stage direction on its own line never ends a turn: it is emitted after the turn it
+  interrupts, so the speaker's later paragraphs still belong to that turn.
+* After the first turn, prose becomes narration only when it is clearly not speech: after a
+  rule line (``---``, ``***``), after a Markdown heading that is not a speaker, or a whole
+  paragraph in italics. Everything else is conservatively kept as speech.
+* A short heading line directly before the first turn (one line, no sentence punctuation, at
+  most 15 words), or a Markdown ``#`` heading before it, is the title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Segment, Speaker
+from .cues import split_rate
+from .lines import Line
+
+_TITLES = frozenset(
+    ("dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "rev", "sir", "dame")
+)
+
+
+def _name_words(name: str) -> list[str]:
+    words = [w.strip(".,").casefold() for w in name.split()]
+    return [w for w in words if w and w not in _TITLES]
+
+
+@dataclass
+class SpeakerRegistry:
+    """Canonical speakers in order of first appearance; later short labels fold into them."""
+
+    _speakers: list[Speaker] = field(default_factory=list)
+    _by_key: dict[str, int] = field(default_factory=dict)
+
+    def resolve(self, label: str, role: str | None, line: int) -> str:
+        """The canonical name for ``label``, registering a new speaker when needed.
+
+        ``Doe`` after ``JANE DOE`` (a strict prefix or suffix of exactly one known speaker's
+        words, titles ignored) and case variants fold into the earlier speaker.
+        """
+        key = " ".join(label.split()).casefold()
+        if key in self._by_key:
+            return self._update(self._by_key[key], label, role)
+        words = _name_words(label)
+        matches = [
+            i
+            for i, sp in enumerate(self._speakers)
+            if words
+            and len(words) < len(full := _name_words(sp.name))
+            and (full[: len(words)] == words or full[-len(words) :] == words)
+        ]
+        if len(matches) == 1:
+            self._by_key[key] = matches[0]
+            return self._update(matches[0], label, role)
+        self._by_key[key] = len(self._speakers)
+        self._speakers.append(Speaker(label, role, (), line))
+        return label
+
+    def _update(self, index: int, label: str, role: str | None) -> str:
+        sp = self._speakers[index]
+        aliases = sp.aliases
+        if label != sp.name and label not in aliases:
+            aliases = (*aliases, label)
+        if aliases != sp.aliases or (role and not sp.role):
+            self._speakers[index] = Speaker(sp.name, sp.role or role, aliases, sp.line)
+        return sp.name
+
+    @property
+    def speakers(self) -> tuple[Speaker, ...]:
+        return tuple(self._speakers)
+
+
+@dataclass(frozen=True)
+class Assembled:
+    segments: tuple[Segment, ...]
+    speakers: tuple[Speaker, ...]
+    title: str | None
+    title_line: int | None
+
+
+def _is_title_text(text: str) -> bool:
+    words = text.split()
+    return (
+        0 < len(words) <= 15
+        and len(text) <= 120
+        and not text.rstrip().endswith((".", ",", ";", ":", "!", "?", "…", '"', "”"))
+        and not text[0].islower()
+    )
+
+
+class Assembler:
+    """Feed lines in order, then call ``finish()``."""
+
+    def __init__(
+        self,
+        *,
+        para_sep: str = "\n\n",
+        line_sep: str = " ",
+        line_paragraphs: bool = False,
+        meta_title: str | None = None,
+    ) -> None:
+        self.para_sep = para_sep
+        self.line_sep = line_sep
+        self.line_paragraphs = line_paragraphs
+        self.meta_title = meta_title
+        self.registry = SpeakerRegistry()
+        self.segments: list[Segment] = []
+        self.title: str | None = None
+        self.title_line: int | None = None
+        self.mode = "pre"  # "pre" before the first turn, "turn" in one, "post" narration after
+        self.speaker: str | None = None
+        self.turn_line = 0
+        self.turn_paras: list[str] = []
+        self.deferred: list[Segment] = []
+        self.para: list[str] = []
+        self.para_line = 0
+        self.para_italic = False
+        self.last_para_short_line: tuple[str, int] | None = None
+
+    # -- paragraphs -----------------------------------------------------------------------
+
+    def _flush_para(self) -> None:
+        if not self.para:
+            return
+        text = self.line_sep.join(self.para)
+        single = len(self.para) == 1
+        self.para = []
+        if self.mode == "turn" and not self.para_italic:
+            self.turn_paras.append(text)
+            return
+        if self.mode == "turn":
+            self._end_turn()
+            self.mode = "post"
+        self._narration(text, self.para_line)
+        self.last_para_short_line = (text, self.para_line) if single else None
+
+    def _narration(self, text: str, line: int) -> None:
+        body, rate = split_rate(text)
+        self.segments.append(Segment("narration", body.strip(), line, rate=rate))
+
+    def _add_text(self, text: str, line: int, italic: bool = False) -> None:
+        if not self.para:
+            self.para_line = line
+            self.para_italic = italic
+        else:
+            self.para_italic = self.para_italic and italic
+        self.para.append(text)
+        if self.line_paragraphs:
+            self._flush_para()
+
+    # -- turns ----------------------------------------------------------------------------
+
+    def _end_turn(self) -> None:
+        if self.speaker is None:
+            return
+        text, rate = split_rate(self.para_sep.join(self.turn_paras))
+        self.segments.append(Segment("turn", text.strip(), self.turn_line, self.speaker, rate=rate))
+        self.segments.extend(self.deferred)
+        self.deferred = []
+        self.speaker = None
+        self.turn_paras = []
+
+    def _take_title(self, line: Line) -> None:
+        """Before the first turn: is the paragraph just read a heading line? Make it the title."""
+        if self.title is not None or self.mode != "pre":
+            return
+        candidate: tuple[str, int] | None = None
+        if len(self.para) == 1 and not self.para_italic:
+            candidate = (self.para[0], self.para_line)
+        elif not self.para and self.last_para_short_line and self.segments:
+            last = self.segments[-1]
+            if last.kind == "narration" and last.line == self.last_para_short_line[1]:
+                candidate = self.last_para_short_line
+        if candidate is None or not _is_title_text(candidate[0]):
+            return
+        text, number = candidate
+        if self.meta_title and self.meta_title.casefold() != text.casefold():
+            return
+        if self.para:
+            self.para = []
+        else:
+            self.segments.pop()
+        self.title, self.title_line = text, number
+
+    def _label(self, line: Line) -> None:
+        assert line.speaker is not None
+        self._take_title(line)
+        self._flush_para()
+        name = self.registry.resolve(line.speaker, line.role, line.number)
+        if self.mode == "turn" and name == self.speaker:
+            pass  # the same speaker again: one turn
+        else:
+            self._end_turn()
+            self.speaker, self.turn_line, self.mode = name, line.number, "turn"
+        if line.text:
+            self._add_text(line.text, line.number)
+
+    # -- the feed -------------------------------------------------------------------------
+
+    def feed(self, line: Line) -> None:
+        kind = line.kind
+        if kind == "text":
+            self._add_text(line.text, line.number, line.italic)
+        elif kind == "label":
+            self._label(line)
+        elif kind in ("blank", "timestamp", "annotation"):
+            self._flush_para()
+        elif kind == "cue":
+            self._flush_para()
+            cue = Segment("cue", line.text, line.number, pause=line.pause)
+            (self.deferred if self.mode == "turn" else self.segments).append(cue)
+        elif kind == "rule":
+            self._flush_para()
+            if self.mode == "turn":
+                self._end_turn()
+                self.mode = "post"
+        elif kind == "bullet":
+            self._flush_para()
+            self._add_text(line.text, line.number)
+            self._flush_para()
+        elif kind == "heading":
+            self._flush_para()
+            if line.level == 1 and self.mode == "pre" and self.title is None:
+                meta = self.meta_title
+                if meta is None or meta.casefold() == line.text.casefold():
+                    self.title, self.title_line = line.text, line.number
+                    return
+            if self.mode == "turn":
+                self._end_turn()
+                self.mode = "post"
+            self._narration(line.text, line.number)
+            self.last_para_short_line = None
+
+    def finish(self) -> Assembled:
+        self._flush_para()
+        self._end_turn()
+        self.segments.extend(self.deferred)
+        title, title_line = self.title, self.title_line
+        return Assembled(tuple(self.segments), self.registry.speakers, title, title_line)

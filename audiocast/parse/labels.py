@@ -1,0 +1,200 @@
+"""Is this the start of a speaker's turn? Speaker labels and timestamps within one line.
+
+Every pattern here is anchored and bounded (no nested quantifiers), so matching a line costs time
+linear in its length: a 5 MB script cannot trigger catastrophic backtracking.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# 0:03, 12:30, 00:01:23, 02:07:52:58 (Spacelog day:h:m:s), 00:35:06.27, 00:00:01,000 (SRT).
+TS = r"\d{1,2}(?::\d{2}){1,3}(?:[.,]\d{1,3})?"
+# A timestamp in brackets or parentheses; Markdown may escape the brackets (``\[30:08\]``).
+TS_BRACKETED = rf"\\?[\[(]\s*{TS}\s*\\?[\])]"
+TS_ANY = rf"(?:{TS_BRACKETED}|{TS})"
+
+TIMESTAMP_LINE = re.compile(rf"^\s*{TS_ANY}\s*$")
+LEADING_TS = re.compile(rf"^{TS_ANY}\s+")
+REST_LEADING_TS = re.compile(rf"^\s*{TS_BRACKETED}\s*")
+
+# ``Name (00:01:23): words`` / ``Name [00:01:23]: words``: the name holds no colon or bracket.
+LABEL_TS_COLON = re.compile(rf"^([^:\[\]()\\]{{1,80}}?)\s*({TS_BRACKETED})\s*:(?:\s+(.*))?$")
+# ``Name: words``: at most 80 characters before the first colon, and a space (or the end) after
+# it, so ``10:30``, ``http://`` and ``a:b`` never start a turn.
+LABEL_COLON = re.compile(r"^([^:]{1,80}):(?:\s+(.*))?$")
+# Q and A: ``Q: ...``, ``A. ...``, ``Q`` followed by two or more spaces (NBSP included).
+QA = re.compile(r"^([QA])(?:\s*[.:]\s*|\s{2,})(\S.*)$")
+# Hearing style: ``Mr. SMITH. words``, ``The CHAIRMAN. words``: a title, an ALL CAPS name, ". ".
+HEARING = re.compile(
+    r"^((?:Mr|Mrs|Ms|Miss|Mx|Dr|Senator|Sen|Rep|Representative|Chairman|Chairwoman|Judge|"
+    r"General|Gen|Secretary|Governor|Gov|Ambassador|Admiral|Adm|Commissioner|Mayor)\.?|The)"
+    r"\s+([A-Z][A-Z'’\-]{1,30}(?:\s+[A-Z][A-Z'’\-]{1,30}){0,2})\.\s+(\S.*)$"
+)
+# Otter/Descript: ``Name  0:03`` alone on its line (optionally a Markdown heading), words below.
+OTTER = re.compile(r"^(?:#{1,6}\s+)?([^\d:#]{1,60}?)\s+(\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+# A name alone in capitals (play style without a colon): ``HAMLET``.
+CAPS_ALONE = re.compile(r"^[A-Z][A-Z0-9 .'’\-]{0,40}$")
+# Spacelog-style annotations ``_page : 168``: markup, not speech.
+ANNOTATION = re.compile(r"^_\w{1,40}\s*:\s")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLES = _words(
+    "dr mr mrs ms mx miss prof professor rev sr jr st sen rep gen col capt lt sgt hon fr "
+    "sir dame lady lord president senator judge gov mayor"
+)
+# Lower-case words that may sit inside a name (``Ludwig van Beethoven``).
+PARTICLES = _words("de da del della der di du la le van von bin al ibn y of the and")
+# Single words that take a colon in prose far more often than they name a speaker.
+STOPWORDS = _words(
+    "note notes nb update updated warning example summary source sources disclaimer transcript "
+    "related tags tag date time location subject correction credit credits photo image video "
+    "audio tip bonus important caution reminder quote edit ps re fwd however therefore yes no "
+    "well so now first second third finally also here there today then but and or meanwhile "
+    "result results answer question questions step break intro outro interlude sponsor "
+    "chapter part segment agenda attendees topic topics length duration episode music "
+    "website url email phone address author published filed posted tl;dr tldr"
+)
+ROLE_WORDS = _words(
+    "host co-host cohost guest narrator moderator interviewer interviewee producer reporter "
+    "correspondent anchor announcer caller panelist panellist editor author expert presenter "
+    "speaker journalist voiceover vo chair chairman chairwoman witness commentator analyst "
+    "translator interpreter"
+)
+OPEN_QUOTES = "\"“‘'«„"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A speaker label found at the start of a line."""
+
+    name: str
+    rest: str
+    """The words after the label on the same line (may be empty: play style, Otter header)."""
+    role: str | None = None
+    timestamp: str | None = None
+
+
+def _is_word(word: str, first: bool) -> bool:
+    if not all(c.isalnum() or c in ".'’-&" for c in word):
+        return False
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return not first and word.isdigit()
+    if word.endswith(".") and len(word) > 1:
+        bare = word.rstrip(".").lower()
+        # A period ends a title or an initial; ``Time.news`` keeps its inner period.
+        if bare not in TITLES and len(bare) > 1:
+            return False
+    if word[0].isalpha() and word[0].isupper():
+        return True
+    if word[0].isdigit() and not first:
+        return True
+    return not first and word.lower() in PARTICLES
+
+
+def is_name(text: str) -> bool:
+    """True when ``text`` reads as a speaker's name: 1-6 capitalised words, titles allowed."""
+    words = text.split()
+    if not words or len(words) > 6 or len(text) > 60:
+        return False
+    if len(words) == 1 and words[0].lower().rstrip(".") in STOPWORDS:
+        return False
+    if all(w.lower() in PARTICLES for w in words):
+        return False
+    return all(_is_word(w, i == 0) for i, w in enumerate(words))
+
+
+def _is_role(role: str, name: str) -> bool:
+    role = role.strip()
+    if not role or len(role) > 30:
+        return False
+    if role.lower() in ROLE_WORDS:
+        return True
+    # ``JANE DOE, HOST:``: a capitalised role beside a capitalised name.
+    return name.isupper() and role.isupper() and is_name(role)
+
+
+def split_head(head: str) -> tuple[str, str | None, str | None] | None:
+    """``JANE DOE, HOST`` -> (name, role, timestamp); None when ``head`` is not a label."""
+    head = head.strip()
+    role: str | None = None
+    timestamp: str | None = None
+    m = re.match(r"^([^()]{1,80}?)\s*\(([^()]{1,40})\)$", head)
+    if m:
+        inner = m.group(2).strip()
+        if re.fullmatch(TS, inner):
+            timestamp = inner
+        elif _is_role(inner, m.group(1)):
+            role = inner.lower()
+        else:
+            return None
+        head = m.group(1).strip()
+    if "," in head:
+        name, _, maybe_role = head.rpartition(",")
+        if not _is_role(maybe_role, name.strip()):
+            return None
+        head, role = name.strip(), maybe_role.strip().lower()
+    if not is_name(head):
+        return None
+    return head, role, timestamp
+
+
+def _strip_rest(rest: str | None) -> tuple[str, str | None]:
+    rest = (rest or "").strip()
+    m = REST_LEADING_TS.match(rest)
+    if m:
+        return rest[m.end() :].strip(), m.group(0).strip()
+    return rest, None
+
+
+def match_label(line: str) -> Label | None:
+    """The speaker label that starts ``line`` (already stripped of indentation), if any.
+
+    A colon inside a sentence is not a label (the words before it must read as a name), nor is
+    ``Name: "quoted words"`` (an attribution inside prose, as in ``Citigroup: "Little of..."``).
+    """
+    timestamp = None
+    m = LEADING_TS.match(line)
+    if m:
+        timestamp = m.group(0).strip()
+        line = line[m.end() :]
+    m = LABEL_TS_COLON.match(line)
+    if m:
+        parts = split_head(m.group(1))
+        if parts:
+            rest, _ = _strip_rest(m.group(3))
+            if not rest.startswith(tuple(OPEN_QUOTES)):
+                return Label(parts[0], rest, parts[1], m.group(2))
+    m = LABEL_COLON.match(line)
+    if m:
+        parts = split_head(m.group(1))
+        if parts:
+            rest, ts = _strip_rest(m.group(2))
+            if not rest.startswith(tuple(OPEN_QUOTES)):
+                return Label(parts[0], rest, parts[1], parts[2] or ts or timestamp)
+    m = QA.match(line)
+    if m:
+        return Label(m.group(1), m.group(2).strip(), None, timestamp)
+    m = HEARING.match(line)
+    if m:
+        return Label(f"{m.group(1)} {m.group(2)}", m.group(3).strip(), None, timestamp)
+    return None
+
+
+def match_header(line: str) -> Label | None:
+    """An Otter/Descript header: ``Name  0:03`` alone on its line, the words on the next lines."""
+    m = OTTER.match(line)
+    if m and is_name(m.group(1).strip()):
+        return Label(m.group(1).strip(), "", None, m.group(2))
+    return None
+
+
+def is_caps_name(line: str) -> bool:
+    """``HAMLET`` alone on a line: a play-style label when speech follows directly below."""
+    return bool(CAPS_ALONE.match(line)) and sum(c.isalpha() for c in line) >= 2 and is_name(line)

@@ -1,0 +1,125 @@
+"""Classify each line of a text script on its own: blank, label, cue, text, heading...
+
+The classifiers only look at one line; what a line means in context (does a name alone start a
+play-style speech? is a ``### Name`` heading a speaker?) is settled by ``resolve_context``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from . import labels
+from .cues import match_cue
+from .markdown import BOLD_LABEL, BULLET, HEADING, inline, is_italic_line
+
+LineKind = Literal[
+    "blank", "timestamp", "annotation", "text", "label", "cue", "rule", "heading", "bullet"
+]
+
+# Inline HTML some transcripts carry (``O<sub>2</sub>``): markup, dropped from the words.
+_HTML = re.compile(r"</?(?:sub|sup|b|i|em|strong|u|span|small|mark|br)\b[^<>\n]{0,100}>", re.I)
+_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|={3,})$")
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: LineKind
+    number: int
+    """1-based line in the file."""
+    text: str = ""
+    """The words: a label's rest, a heading's or bullet's text, a cue's direction."""
+    speaker: str | None = None
+    role: str | None = None
+    level: int = 0
+    """Markdown heading level."""
+    pause: float | None = None
+    italic: bool = False
+    """The whole line is in italics (Markdown): a closing note rather than speech."""
+    header: bool = False
+    """A label alone on its line whose speech follows below (Otter/Descript, play style)."""
+    caps: bool = False
+    """A name alone in capitals: a play-style label only if speech follows directly."""
+
+
+def _label_line(number: int, lab: labels.Label, markdown: bool) -> Line:
+    rest = inline(lab.rest) if markdown else lab.rest
+    return Line("label", number, rest, lab.name, lab.role, header=not lab.rest)
+
+
+def classify(raw: str, number: int, markdown: bool = False) -> Line:
+    """What one line is, on its own."""
+    s = raw.strip()
+    if "<" in s:
+        s = _HTML.sub("", s).strip()
+    if not s:
+        return Line("blank", number)
+    if labels.TIMESTAMP_LINE.match(s):
+        return Line("timestamp", number)
+    if labels.ANNOTATION.match(s):
+        return Line("annotation", number)
+    if _RULE.match(s):
+        return Line("rule", number)
+    cue = match_cue(s)
+    if cue:
+        return Line("cue", number, cue.text, pause=cue.pause)
+    if markdown:
+        m = BOLD_LABEL.match(s)
+        if m and bool(m.group(3)) != bool(m.group(4)):
+            rest = m.group(5).strip()
+            parts = labels.split_head(m.group(2))
+            if parts:
+                lab = labels.Label(parts[0], labels._strip_rest(rest)[0], parts[1])
+                return _label_line(number, lab, markdown)
+            if labels.TIMESTAMP_LINE.match(rest):
+                # ``**Break**: \[30:08\]``: a section marker in the recording, not a speaker.
+                return Line("cue", number, inline(m.group(2).strip()))
+        header = labels.match_header(s)
+        if header:
+            return _label_line(number, header, markdown)
+        m = HEADING.match(s)
+        if m:
+            return Line("heading", number, inline(m.group(2)), level=len(m.group(1)))
+        m = BULLET.match(s)
+        if m:
+            return Line("bullet", number, inline(m.group(1)))
+    lab = labels.match_label(s) or labels.match_header(s)
+    if lab:
+        return _label_line(number, lab, markdown)
+    if labels.is_caps_name(s):
+        return Line("text", number, s, caps=True)
+    if markdown:
+        return Line("text", number, inline(s), italic=is_italic_line(s))
+    return Line("text", number, s)
+
+
+def resolve_context(lines: list[Line]) -> list[Line]:
+    """Settle what needs the neighbouring lines.
+
+    * A name alone in capitals is a play-style label when prose follows on the very next line
+      and a blank line (or the start) precedes it; otherwise it is text.
+    * A Markdown ``### Name`` heading is a speaker when it reads as a name and the same name
+      heads two or more sections or labels a turn elsewhere.
+    """
+    named = Counter(ln.speaker for ln in lines if ln.kind == "label")
+    headings = Counter(ln.text for ln in lines if ln.kind == "heading" and ln.level >= 2)
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        if ln.caps:
+            prev_ok = i == 0 or lines[i - 1].kind in ("blank", "timestamp")
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if prev_ok and nxt is not None and nxt.kind == "text" and not nxt.caps:
+                ln = Line("label", ln.number, "", ln.text, header=True)
+            else:
+                ln = replace(ln, caps=False)
+        elif (
+            ln.kind == "heading"
+            and ln.level >= 2
+            and labels.is_name(ln.text)
+            and (headings[ln.text] >= 2 or named[ln.text] >= 1)
+        ):
+            ln = Line("label", ln.number, "", ln.text, header=True)
+        out.append(ln)
+    return out
