@@ -1,0 +1,91 @@
+"""The text to speak: the author's words rewritten so an offline engine reads them right.
+
+The transcript and captions keep the author's text; only synthesis sees ``normalize()``'s
+output. Order matters and is fixed: markup and unspeakable characters go first, then the
+pronunciation lexicon (so a producer's entry always wins), then links, stage directions,
+abbreviations, numbers and punctuation.
+
+    >>> normalize("Dr. Ivanova won $5.2 bn. in 1999.")
+    'Doctor Ivanova won five point two billion dollars in nineteen ninety-nine.'
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import abbreviations, numbers, typography
+from .lexicon import Lexicon, load_lexicon
+from .pauses import DEFAULT_PAUSE, pause_for_cue
+from .sentences import split_sentences
+
+__all__ = [
+    "DEFAULT_PAUSE",
+    "Lexicon",
+    "load_lexicon",
+    "normalize",
+    "pause_for_cue",
+    "split_sentences",
+]
+
+# Protected spans (lexicon entries, spoken links) hide behind private-use characters, which
+# drop_unspeakable has already removed from the input, so they cannot collide with the text.
+_OPEN, _CLOSE, _BASE = "\ue000", "\ue001", 0xE100
+_PLACEHOLDER = re.compile("\ue000([\ue100-\uf8ff])\ue001")
+
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?])")
+_COMMAS = re.compile(r"(?:,\s*){2,}")
+_COMMA_BEFORE_STOP = re.compile(r",\s*([.;:!?])")
+_STOP_BEFORE_COMMA = re.compile(r"([;:!?])\s*,")
+_EDGE_COMMAS = re.compile(r"^[\s,;:]+|[\s,;:]+$")
+
+
+class _Protector:
+    """Hands out placeholders for text the later rules must not touch."""
+
+    def __init__(self) -> None:
+        self.saved: list[str] = []
+
+    def __call__(self, spoken: str) -> str:
+        if len(self.saved) >= 0xF8FF - _BASE:
+            return f" {spoken} "  # absurdly many in one text: stop protecting, keep the words
+        self.saved.append(spoken)
+        return f" {_OPEN}{chr(_BASE + len(self.saved) - 1)}{_CLOSE} "
+
+    def restore(self, text: str) -> str:
+        if not self.saved:
+            return text
+        return _PLACEHOLDER.sub(lambda m: self.saved[ord(m.group(1)) - _BASE], text)
+
+
+def normalize(text: str, lexicon: Lexicon | None = None) -> str:
+    """The spoken form of one sentence or segment text.
+
+    Never raises on any string; returns ``""`` for text with nothing to say (``"(laughs)"``).
+    Phoneme entries of the lexicon come through verbatim as ``[[...]]``.
+    """
+    text = typography.drop_unspeakable(text)
+    text = typography.strip_markup(text)
+    protect = _Protector()
+    if lexicon:
+        text = lexicon.apply(text, protect)
+    addresses = typography.find_addresses(text)
+    for start, end, spoken in reversed(addresses):
+        text = text[:start] + protect(spoken) + text[end:]
+    text = typography.stage_directions(text)
+    text = typography.slashes(text)
+    text = abbreviations.expand(text)
+    text = numbers.expand(text)
+    text = typography.punctuation(text)
+    text = protect.restore(text)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _COMMAS.sub(", ", text)
+    text = _COMMA_BEFORE_STOP.sub(r"\1", text)
+    text = _STOP_BEFORE_COMMA.sub(r"\1", text)
+    text = _EDGE_COMMAS.sub("", text)
+    return text.strip()

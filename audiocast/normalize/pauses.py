@@ -1,0 +1,45 @@
+"""How long a stage direction stands for, in seconds of silence."""
+
+from __future__ import annotations
+
+import re
+
+DEFAULT_PAUSE = 0.6
+"""A short breath: what ``(laughs)`` or an unknown cue becomes."""
+MAX_PAUSE = 60.0
+
+_EXPLICIT = re.compile(
+    r"(\d+(?:\.\d+)?|\.\d+)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)?\b", re.I
+)
+_LONG = {
+    "music": 2.0,
+    "theme": 2.0,
+    "jingle": 2.0,
+    "sting": 1.5,
+    "silence": 1.5,
+    "long pause": 1.5,
+    "pause": 1.0,
+    "beat": 0.5,
+}
+
+
+def pause_for_cue(text: str) -> float:
+    """Seconds of pause for a cue such as ``(laughs)``, ``[pause 1.5s]`` or ``[music]``.
+
+    An explicit duration wins (``[pause 500ms]`` is 0.5, capped at 60); known words come next
+    (``music`` 2.0, ``pause`` 1.0, ``beat`` 0.5); anything else is ``DEFAULT_PAUSE``.
+    """
+    inner = text.strip().strip("()[]{}<>").strip().lower()
+    found = _EXPLICIT.search(inner)
+    if found:
+        value = float(found.group(1))
+        unit = (found.group(2) or "s").lower()
+        if unit.startswith("ms") or unit.startswith("milli"):
+            value /= 1000.0
+        elif unit.startswith("m"):
+            value *= 60.0
+        return max(0.0, min(value, MAX_PAUSE))
+    for word, seconds in _LONG.items():
+        if word in inner:
+            return seconds
+    return DEFAULT_PAUSE
