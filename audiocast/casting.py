@@ -1,0 +1,272 @@
+"""Who speaks with which voice: the explicit cast first, then a deterministic automatic choice.
+
+Rules a caller may rely on:
+
+- An explicit cast (the script's ``cast:``, then ``overrides`` from ``--config``, which win)
+  maps a speaker (by name or alias, ignoring case) to a profile name or an engine voice id.
+  Unknown values are a ``VoiceError`` naming the speaker, the value and near matches. Keys that
+  match no speaker are ignored here, except ``narrator``, which sets the narrator's voice.
+- Uncast speakers get distinct profiles, in order of first appearance: the host (a speaker
+  whose role is host-like, else the first speaker) from ``host`` profiles, the others from
+  ``guest`` then ``panel`` profiles, then any other; a profile already taken is not reused
+  while an unused one remains. A speaker called ``narrator`` gets the narrator's voice.
+- Narration gets the ``narrator`` profile, which no speaker gets automatically.
+- When profiles run out, voices are derived from the pool by shifting pitch and rate (named
+  ``guest-a~2``) and ``warnings`` says so. The same script gives the same casting, and a
+  speaker's voice does not depend on the order of the cast entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import VoiceError
+from .model import EMPTY, Script, Segment, VoiceProfile
+from .synth.base import Synthesizer
+from .voices import find_profile, resolve_voice
+
+HOST_ROLES = frozenset({"host", "co-host", "cohost", "presenter", "moderator", "interviewer"})
+NARRATOR_KEYS = ("narrator", "narration")
+ROLE_ORDER = ("host", "guest", "panel")
+PITCH_STEP = 12
+"""Pitch shift per derived generation, on eSpeak's 0-100 scale: audible, still natural."""
+RATE_STEP = 12
+
+
+@dataclass(frozen=True)
+class Casting:
+    """The voice of every speaker and of the narrator, decided once per script."""
+
+    voices: Mapping[str, VoiceProfile]
+    """Speaker name (canonical, as in ``Script.speakers``) -> voice."""
+    narrator: VoiceProfile
+    warnings: tuple[str, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    """Speaker name -> how the voice was chosen: ``cast``, ``auto`` or ``derived``."""
+
+    def voice_for(self, segment: Segment) -> VoiceProfile:
+        """The voice that speaks ``segment``: its speaker's, or the narrator's."""
+        if segment.kind != "turn" or segment.speaker is None:
+            return self.narrator
+        try:
+            return self.voices[segment.speaker]
+        except KeyError:
+            raise VoiceError(
+                f"speaker {segment.speaker!r} has no voice", line=segment.line
+            ) from None
+
+    @property
+    def distinct_voices(self) -> int:
+        return len({_sound(p) for p in self.voices.values()})
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: what ``audiocast cast --json`` prints."""
+        return {
+            "narrator": self.narrator.to_dict(),
+            "speakers": [
+                {"speaker": name, "source": self.sources.get(name, "auto"), **p.to_dict()}
+                for name, p in self.voices.items()
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def _sound(profile: VoiceProfile) -> tuple[str, str, int, int]:
+    return (profile.engine, profile.voice_id.strip().lower(), profile.rate, profile.pitch)
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _natural(name: str) -> tuple[Any, ...]:
+    """Sort key putting ``panel-2`` before ``panel-10``."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name.casefold()))
+
+
+def cast(
+    script: Script,
+    profiles: Mapping[str, VoiceProfile],
+    overrides: Mapping[str, str] = EMPTY,
+    engine: Synthesizer | None = None,
+    *,
+    overrides_path: Path | None = None,
+) -> Casting:
+    """Decide every speaker's voice and the narrator's (see the module docstring for the rules).
+
+    ``engine`` checks engine voice ids in the cast and the voices of profiles made for it;
+    without it only profile names can be cast. ``overrides_path`` names the ``--config`` file
+    in errors about its entries.
+    """
+    speakers = _speakers(script)
+    explicit = _explicit_cast(script, overrides, overrides_path)
+    voices: dict[str, VoiceProfile] = {}
+    sources: dict[str, str] = {}
+    used_keys: set[str] = set()
+
+    def resolve(speaker: str, key: str) -> VoiceProfile:
+        value, path, line = explicit[key]
+        try:
+            return resolve_voice(value, profiles, engine)
+        except VoiceError as exc:
+            raise VoiceError(
+                f"cast: {speaker}: {exc.message}", path=path, line=line, hint=exc.hint
+            ) from None
+
+    for name, aliases, _ in speakers:
+        key = next((k for k in (name, *aliases) if _fold(k) in explicit), None)
+        if key is not None:
+            used_keys.add(_fold(key))
+            voices[name] = resolve(name, _fold(key))
+            sources[name] = "cast"
+
+    narrator_key = next((k for k in NARRATOR_KEYS if k in explicit and k not in used_keys), None)
+    if narrator_key is not None:
+        narrator = resolve("narrator", narrator_key)
+    else:
+        narrator = _default_narrator(profiles)
+        _check(narrator, engine)
+
+    taken = {p.name for p in voices.values()} | {narrator.name}
+    pool = [
+        p
+        for p in sorted(profiles.values(), key=lambda p: _natural(p.name))
+        if p.name != narrator.name and "narrator" not in p.roles
+    ]
+    hosts = [name for name, _, role in speakers if role in HOST_ROLES and name not in voices]
+    if not hosts and speakers and not any(r in HOST_ROLES for _, _, r in speakers):
+        first = speakers[0][0]
+        hosts = [first] if first not in voices else []
+    derived: list[str] = []
+    for name, _, _ in speakers:
+        if name in voices:
+            continue
+        if _fold(name) in NARRATOR_KEYS:
+            voices[name], sources[name] = narrator, "auto"
+            continue
+        choice = _pick(pool, taken, host=name in hosts)
+        if choice is None:
+            choice = _derive(pool or [narrator], taken, len(derived))
+            derived.append(name)
+            sources[name] = "derived"
+        else:
+            sources[name] = "auto"
+        _check(choice, engine)
+        taken.add(choice.name)
+        voices[name] = choice
+
+    voices = {name: voices[name] for name, _, _ in speakers}  # in order of appearance
+    warnings = _warnings(voices, derived, len(pool))
+    return Casting(
+        voices=MappingProxyType(voices),
+        narrator=narrator,
+        warnings=tuple(warnings),
+        sources=MappingProxyType(sources),
+    )
+
+
+def _speakers(script: Script) -> list[tuple[str, tuple[str, ...], str | None]]:
+    """(name, aliases, role) in order of first appearance, including turn-only speakers."""
+    found = [(s.name, tuple(s.aliases), (s.role or "").lower() or None) for s in script.speakers]
+    known = {n for n, _, _ in found}
+    for segment in script.turns:
+        if segment.speaker and segment.speaker not in known:
+            known.add(segment.speaker)
+            found.append((segment.speaker, (), None))
+    return found
+
+
+def _explicit_cast(
+    script: Script, overrides: Mapping[str, str], overrides_path: Path | None
+) -> dict[str, tuple[str, Path | None, int | None]]:
+    """Folded speaker key -> (value, file, line); overrides replace the script's entries."""
+    line = script.metadata.lines.get("cast") if script.metadata.lines else None
+    table = {_fold(str(k)): (str(v), script.source, line) for k, v in script.metadata.cast.items()}
+    for k, v in overrides.items():
+        table[_fold(str(k))] = (str(v), overrides_path, None)
+    return table
+
+
+def _default_narrator(profiles: Mapping[str, VoiceProfile]) -> VoiceProfile:
+    found = find_profile("narrator", profiles)
+    if found is not None:
+        return found
+    named = sorted(profiles.values(), key=lambda p: _natural(p.name))
+    for profile in named:
+        if "narrator" in profile.roles:
+            return profile
+    if named:
+        return named[0]
+    raise VoiceError(
+        "no voice profiles at all",
+        hint="reinstall audiocast, or add a profile such as voices/narrator.yaml",
+    )
+
+
+def _check(profile: VoiceProfile, engine: Synthesizer | None) -> None:
+    if engine is not None and profile.engine == engine.name:
+        engine.check_voice(profile)
+
+
+def _rank(profile: VoiceProfile, host: bool) -> tuple[int, ...]:
+    groups = [next((i for i, r in enumerate(ROLE_ORDER) if r in profile.roles), len(ROLE_ORDER))]
+    if not host and groups[0] == 0:
+        groups[0] = len(ROLE_ORDER) + 1  # a spare host voice is the guests' last resort
+    return (groups[0], *_natural(profile.name))
+
+
+def _pick(pool: Sequence[VoiceProfile], taken: set[str], host: bool) -> VoiceProfile | None:
+    free = [p for p in pool if p.name not in taken]
+    if not free:
+        return None
+    return min(free, key=lambda p: _rank(p, host))
+
+
+def _derive(pool: Sequence[VoiceProfile], taken: set[str], index: int) -> VoiceProfile:
+    """The ``index``-th extra voice: a pool voice with pitch and rate moved, never a taken name."""
+    ordered = sorted(pool, key=lambda p: _rank(p, False))
+    generation = 2 + index // len(ordered)
+    while True:
+        base = ordered[index % len(ordered)]
+        name = f"{base.name}~{generation}"
+        if name not in taken:
+            break
+        generation += 1
+    # Alternate directions so successive generations spread around the original.
+    sign = 1 if generation % 2 == 0 else -1
+    step = generation // 2 + (generation % 2)
+    pitch = base.pitch + sign * PITCH_STEP * step
+    if not 0 <= pitch <= 100:
+        pitch = base.pitch - sign * PITCH_STEP * step
+    pitch = max(0, min(100, pitch))
+    rate = max(80, min(450, base.rate - sign * RATE_STEP * step))
+    return replace(
+        base,
+        name=name,
+        pitch=pitch,
+        rate=rate,
+        description=f"{base.name} with pitch {pitch - base.pitch:+d}, rate {rate - base.rate:+d}",
+        roles=(),
+    )
+
+
+def _warnings(voices: Mapping[str, VoiceProfile], derived: Sequence[str], pool: int) -> list[str]:
+    warnings = []
+    if derived:
+        shown = ", ".join(f"{n} -> {voices[n].name}" for n in derived)
+        warnings.append(
+            f"{len(voices)} speakers but {pool} distinct voice profiles: derived voices "
+            f"(shifted pitch and rate) for {shown}; add profiles to voices/ or cast them"
+        )
+    shared: dict[str, list[str]] = {}
+    for name, profile in voices.items():
+        shared.setdefault(profile.name, []).append(name)
+    for profile_name, names in shared.items():
+        if len(names) > 1:
+            warnings.append(f"{', '.join(names)} share the voice {profile_name}")
+    return warnings
