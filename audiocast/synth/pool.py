@@ -17,7 +17,6 @@ import os
 import shutil
 import signal
 import tempfile
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -153,16 +152,30 @@ class _Worker:
             name=f"audiocast-synth-{number}",
             daemon=True,
         )
-        with _sigint_ignored():
-            self.process.start()
-        child_end.close()
+        self._child_end: Connection | None = child_end
         self.conn: Connection = parent_end
         self.ready = False
         self.task: _Task | None = None
         self.deadline = 0.0
+        self.started = False
+
+    def start(self) -> None:
+        """Start the process; call once the worker is where ``close`` will find it, since a
+        Ctrl-C held back during the start is raised as soon as it returns."""
+        with _sigint_blocked():
+            self.process.start()
+            self.started = True
+        if self._child_end is not None:
+            self._child_end.close()
+            self._child_end = None
 
     def stop(self, grace: float) -> None:
         """Wait up to ``grace`` seconds for the process to end, then end it."""
+        if self._child_end is not None:
+            self._child_end.close()
+        if not self.started:
+            self.conn.close()
+            return
         if grace > 0:
             self.process.join(grace)
         if self.process.is_alive():
@@ -176,17 +189,15 @@ class _Worker:
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Start children with SIGINT ignored (inherited through exec), so a terminal Ctrl-C that
-    reaches the whole process group cannot break a worker while it imports."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _sigint_blocked() -> Iterator[None]:
+    """Hold Ctrl-C back while a child starts: the child inherits the blocked mask through exec,
+    so a Ctrl-C sent to the whole process group cannot break it while it imports; the parent
+    gets its Ctrl-C as soon as the mask is restored."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class SynthesisPool:
@@ -434,4 +445,6 @@ class SynthesisPool:
 
     def _spawn(self) -> None:
         self._spawned += 1
-        self._workers.append(_Worker(self._ctx, self.engine_name, self._spawned))
+        worker = _Worker(self._ctx, self.engine_name, self._spawned)
+        self._workers.append(worker)
+        worker.start()
