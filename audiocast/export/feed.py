@@ -1,0 +1,376 @@
+"""A podcast RSS feed of the episodes rendered into a folder, with feedgen plus fixes.
+
+feedgen builds the RSS 2.0 document and the iTunes tags it gets right; the result is then
+post-processed with lxml where feedgen falls short of what Apple and Podcasting 2.0 apps read
+today: ``itunes:explicit`` as ``true``/``false`` (feedgen only knows yes/no/clean), an
+``itunes:image`` whatever the URL's ending (feedgen silently drops URLs not ending ``.jpg`` or
+``.png``, such as CDN links with a query string), ``itunes:category`` from Apple's current list
+(feedgen validates against an outdated one), and the ``podcast:`` namespace: ``guid``,
+``locked``, and per episode ``transcript`` and ``chapters`` links to the sidecar files.
+
+The output is deterministic for the same folder: ``lastBuildDate`` is the newest episode's date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from ..atomic import atomic_path
+from ..errors import InputError
+from .chapters import chapters_path
+from .tags import duration_of, read_tags
+
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# The namespace Podcasting 2.0 fixes for podcast:guid (a UUIDv5 of the feed URL).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a0b6f0c7b5c3")
+
+AUDIO_TYPES: Mapping[str, str] = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+}
+"""Episode audio the feed picks up, by suffix, and its enclosure MIME type."""
+
+TRANSCRIPTS: tuple[tuple[str, str], ...] = (
+    (".vtt", "text/vtt"),
+    (".srt", "application/x-subrip"),
+    (".transcript.json", "application/json"),
+)
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    """Show-level feed settings, from ``show.yaml`` or command-line flags."""
+
+    title: str
+    description: str = ""
+    """Defaults to the title (RSS requires a channel description)."""
+    author: str | None = None
+    email: str | None = None
+    """The owner's address Apple uses to verify the show; also ``podcast:locked``'s owner."""
+    link: str | None = None
+    """The show's website; defaults to the base URL."""
+    image: str | None = None
+    """URL of the show's artwork (Apple wants a 1400-3000 px square JPEG or PNG)."""
+    language: str = "en"
+    category: str = "Technology"
+    subcategory: str | None = None
+    explicit: bool = False
+    owner: str | None = None
+    """Owner's name; defaults to the author."""
+    copyright: str | None = None
+    locked: bool = False
+    """``podcast:locked``: ``True`` asks other platforms not to import the feed."""
+
+
+_KEYS = {f.name for f in fields(ShowSettings)}
+
+
+def load_show_settings(path: Path) -> ShowSettings:
+    """Read ``show.yaml``: a mapping of :class:`ShowSettings` fields (``title`` required).
+
+    Raises ``InputError`` with the file and line for unreadable YAML, unknown keys, wrong
+    types, or a missing title.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("show settings file not found", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read show settings: {exc}", path=path) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(
+            f"invalid YAML: {problem}", path=path, line=mark.line + 1 if mark else None
+        ) from None
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise InputError("show settings must be a mapping such as 'title: My show'", path=path)
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+    return show_settings_from_dict(data, path=path, lines=lines)
+
+
+def show_settings_from_dict(
+    data: Mapping[str, Any], *, path: Path | None = None, lines: Mapping[str, int] | None = None
+) -> ShowSettings:
+    """:class:`ShowSettings` from plain values (YAML or flags), checked like the YAML file."""
+    lines = lines or {}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key).replace("-", "_")
+        if name not in _KEYS:
+            raise InputError(
+                f"unknown show setting {key!r}",
+                path=path,
+                line=lines.get(str(key)),
+                hint="known: " + ", ".join(sorted(_KEYS)),
+            )
+        if value is None:
+            continue
+        if name in ("explicit", "locked"):
+            if not isinstance(value, bool):
+                raise InputError(
+                    f"{key} must be true or false", path=path, line=lines.get(str(key))
+                )
+        elif isinstance(value, (dict, list)):
+            raise InputError(f"{key} must be a single value", path=path, line=lines.get(str(key)))
+        else:
+            value = str(value)
+        values[name] = value
+    if not values.get("title"):
+        raise InputError("show settings need a title", path=path, hint="add 'title: My show'")
+    return ShowSettings(**values)
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One rendered episode found in the folder."""
+
+    audio: Path
+    size: int
+    mime: str
+    title: str
+    description: str
+    published: datetime
+    duration: float | None
+    chapters: Path | None
+    transcripts: tuple[tuple[Path, str], ...]
+    explicit: bool
+
+
+def _parse_date(value: str) -> datetime | None:
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:  # a year-month-day prefix, such as "2026-11-25 morning"
+        return datetime.combine(date.fromisoformat(value[:10]), datetime.min.time())
+    except ValueError:
+        return None
+
+
+def _published(value: str | None, audio: Path) -> datetime:
+    """The date tag (midnight UTC for a bare date), else the file's modification time."""
+    parsed = _parse_date(value) if value else None
+    if parsed is not None:
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return datetime.fromtimestamp(audio.stat().st_mtime, tz=timezone.utc).replace(microsecond=0)
+
+
+def find_episodes(folder: Path) -> list[Episode]:
+    """Every episode audio file in ``folder`` (not recursive), oldest first.
+
+    Hidden files (such as an atomic write in progress) are skipped.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError("not a folder of episodes", path=folder)
+    found: list[Episode] = []
+    for audio in sorted(folder.iterdir()):
+        mime = AUDIO_TYPES.get(audio.suffix.lower())
+        if mime is None or audio.name.startswith(".") or not audio.is_file():
+            continue
+        tags = read_tags(audio)
+        base = audio.with_suffix("")
+        transcripts = tuple(
+            (base.with_name(base.name + ext), kind)
+            for ext, kind in TRANSCRIPTS
+            if base.with_name(base.name + ext).is_file()
+        )
+        chapters = chapters_path(audio)
+        found.append(
+            Episode(
+                audio=audio,
+                size=audio.stat().st_size,
+                mime=mime,
+                title=tags.get("title") or audio.stem,
+                description=tags.get("description") or tags.get("title") or audio.stem,
+                published=_published(tags.get("date"), audio),
+                duration=duration_of(audio),
+                chapters=chapters if chapters.is_file() else None,
+                transcripts=transcripts,
+                explicit=bool(tags.get("explicit")),
+            )
+        )
+    found.sort(key=lambda e: (e.published, e.audio.name))
+    return found
+
+
+def _url(base_url: str, path: Path) -> str:
+    return base_url.rstrip("/") + "/" + quote(path.name)
+
+
+def episode_guid(show: ShowSettings, audio: Path) -> str:
+    """Stable across re-renders and rebuilds: a hash of the show's title and the file name."""
+    return hashlib.sha1(f"{show.title}\n{audio.name}".encode()).hexdigest()
+
+
+def podcast_guid(feed_url: str) -> str:
+    """Podcasting 2.0 ``podcast:guid``: UUIDv5 of the feed URL without scheme or end slash."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def build_feed(
+    episodes_dir: Path, show: ShowSettings, base_url: str, feed_url: str | None = None
+) -> bytes:
+    """The RSS 2.0 document (UTF-8 bytes) for the episodes in ``episodes_dir``, newest first.
+
+    Enclosures point at ``base_url/<file name>`` with the file's exact byte size; sidecars
+    (``<name>.chapters.json``, ``.vtt``, ``.srt``, ``.transcript.json``) found beside an episode
+    are linked with ``podcast:chapters`` and ``podcast:transcript``. ``feed_url`` (default
+    ``base_url/feed.xml``) is the feed's own address, for ``atom:link`` and ``podcast:guid``.
+    Raises ``InputError`` when the folder has no episodes.
+    """
+    episodes = find_episodes(episodes_dir)
+    if not episodes:
+        raise InputError(
+            "no episodes found (.mp3, .m4a, .ogg, .opus)",
+            path=episodes_dir,
+            hint="render episodes into this folder first",
+        )
+    feed_url = feed_url or base_url.rstrip("/") + "/feed.xml"
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    fg.title(show.title)
+    fg.description(show.description or show.title)
+    # feedgen's channel <link> is the last link given: the self link goes first.
+    fg.link(href=feed_url, rel="self")
+    fg.link(href=show.link or base_url, rel="alternate")
+    fg.language(show.language)
+    fg.generator("audiocast")
+    if show.copyright:
+        fg.copyright(show.copyright)
+    author = show.author or show.owner or show.title
+    fg.podcast.itunes_author(author)
+    fg.podcast.itunes_summary(show.description or show.title)
+    if show.email:
+        fg.podcast.itunes_owner(name=show.owner or author, email=show.email)
+    fg.lastBuildDate(episodes[-1].published)
+    fg.pubDate(episodes[-1].published)
+
+    newest_first = episodes[::-1]
+    for ep in newest_first:
+        fe = fg.add_entry(order="append")
+        fe.title(ep.title)
+        fe.description(ep.description)
+        fe.guid(episode_guid(show, ep.audio), permalink=False)
+        fe.pubDate(ep.published)
+        fe.enclosure(_url(base_url, ep.audio), str(ep.size), ep.mime)
+        if ep.duration is not None:
+            fe.podcast.itunes_duration(round(ep.duration))
+    xml: bytes = fg.rss_str(pretty=True)
+    return _post_process(xml, show, newest_first, base_url, feed_url)
+
+
+def _itunes(tag: str) -> str:
+    return f"{{{ITUNES_NS}}}{tag}"
+
+
+def _podcast(tag: str) -> str:
+    return f"{{{PODCAST_NS}}}{tag}"
+
+
+def _set_child(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+    """Replace (or create) ``parent``'s single child ``tag``, placed before any ``<item>``."""
+    for old in parent.findall(tag):
+        parent.remove(old)
+    child = etree.Element(tag)
+    first_item = parent.find("item")
+    if first_item is not None:
+        first_item.addprevious(child)
+    else:
+        parent.append(child)
+    if text is not None:
+        child.text = text
+    return child
+
+
+def _post_process(
+    xml: bytes, show: ShowSettings, episodes: list[Episode], base_url: str, feed_url: str
+) -> bytes:
+    parser = etree.XMLParser(remove_blank_text=True)
+    root = etree.fromstring(xml, parser)
+    channel = root.find("channel")
+    assert channel is not None  # feedgen always writes one
+
+    _set_child(channel, _itunes("explicit"), "true" if show.explicit else "false")
+    category = _set_child(channel, _itunes("category"))
+    category.set("text", show.category)
+    if show.subcategory:
+        etree.SubElement(category, _itunes("category")).set("text", show.subcategory)
+    if show.image:
+        _set_child(channel, _itunes("image")).set("href", show.image)
+        image = _set_child(channel, "image")
+        for tag, text in (("url", show.image), ("title", show.title), ("link", show.link)):
+            etree.SubElement(image, tag).text = text or base_url
+    _set_child(channel, _podcast("guid"), podcast_guid(feed_url))
+    locked = _set_child(channel, _podcast("locked"), "yes" if show.locked else "no")
+    if show.email:
+        locked.set("owner", show.email)
+
+    items = channel.findall("item")
+    for item, ep in zip(items, episodes, strict=True):
+        _set_child(item, _itunes("explicit"), "true" if ep.explicit else "false")
+        for path, kind in ep.transcripts:
+            link = etree.SubElement(item, _podcast("transcript"))
+            link.set("url", _url(base_url, path))
+            link.set("type", kind)
+            if kind != "application/json":
+                link.set("rel", "captions")
+        if ep.chapters is not None:
+            link = etree.SubElement(item, _podcast("chapters"))
+            link.set("url", _url(base_url, ep.chapters))
+            link.set("type", "application/json+chapters")
+    # Declare both namespaces once, on <rss>, with their usual prefixes.
+    etree.cleanup_namespaces(root, top_nsmap={"itunes": ITUNES_NS, "podcast": PODCAST_NS})
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return out
+
+
+def write_feed(
+    path: Path,
+    episodes_dir: Path,
+    show: ShowSettings,
+    base_url: str,
+    feed_url: str | None = None,
+) -> int:
+    """Build the feed and write it to ``path`` atomically; returns the number of episodes.
+
+    ``feed_url`` defaults to ``base_url/<path's file name>``.
+    """
+    path = Path(path)
+    xml = build_feed(episodes_dir, show, base_url, feed_url or _url(base_url, path))
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(xml)
+    return xml.count(b"<item>")
+
+
+__all__ = [
+    "Episode",
+    "ShowSettings",
+    "build_feed",
+    "episode_guid",
+    "find_episodes",
+    "load_show_settings",
+    "show_settings_from_dict",
+    "write_feed",
+]
