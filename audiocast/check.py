@@ -1,0 +1,195 @@
+"""Lint a parsed script before any synthesis: what ``audiocast check`` reports in CI.
+
+Each finding has a stable ``code``:
+
+* ``no-turns``: the script holds no speaker turn at all (nothing was recognised as a label).
+* ``empty-turn``: a label with no words after it.
+* ``similar-label``: a label used once that is close to another one (``Dr Petrova`` beside
+  ``Dr. Petrova``): most likely a typo that would get its own voice.
+* ``unknown-cast``: a ``cast:`` entry that names no speaker of the script.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Finding, Script
+from .parse import load_script
+
+WORDS_PER_MINUTE = 175
+NARRATION = "(narration)"
+SIMILARITY = 0.85
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+@dataclass(frozen=True)
+class SpeakerStats:
+    speaker: str
+    """A speaker's canonical name, or ``(narration)`` for the narrator's prose."""
+    turns: int
+    words: int
+    seconds: float
+    """Estimated spoken duration at 175 words per minute, before any synthesis."""
+
+
+def _normal(name: str) -> str:
+    return " ".join(_PUNCT.sub(" ", name).casefold().split())
+
+
+def _where(script: Script) -> str:
+    return str(script.source) if script.source is not None else "<text>"
+
+
+def _similar_labels(script: Script, path: str) -> list[Finding]:
+    turns = Counter(t.speaker for t in script.turns)
+    findings = []
+    for sp in script.speakers:
+        if turns[sp.name] != 1:
+            continue
+        for other in script.speakers:
+            if other.name == sp.name:
+                continue
+            a, b = _normal(sp.name), _normal(other.name)
+            ratio = difflib.SequenceMatcher(None, a, b).ratio()
+            earlier = turns[other.name] > 1 or other.line < sp.line
+            if earlier and (a == b or ratio >= SIMILARITY):
+                findings.append(
+                    Finding(
+                        path,
+                        sp.line,
+                        f"label '{sp.name}' is used once and looks like '{other.name}' "
+                        f"(write it the same way, or it gets a voice of its own)",
+                        "warning",
+                        "similar-label",
+                    )
+                )
+                break
+    return findings
+
+
+def _unknown_cast(script: Script, path: str) -> list[Finding]:
+    known = {NARRATION, "narrator", "narration"}
+    for sp in script.speakers:
+        known.add(sp.name.casefold())
+        known.update(a.casefold() for a in sp.aliases)
+    line = script.metadata.lines.get("cast", 1)
+    names = ", ".join(script.speaker_names) or "none"
+    return [
+        Finding(
+            path,
+            line,
+            f"cast entry '{name}' matches no speaker (speakers: {names})",
+            "error",
+            "unknown-cast",
+        )
+        for name in script.metadata.cast
+        if name.casefold() not in known
+    ]
+
+
+def check_script(script: Script) -> list[Finding]:
+    """Every finding for ``script``, in line order."""
+    path = _where(script)
+    findings: list[Finding] = []
+    if not script.turns:
+        first = min((s.line for s in script.segments), default=1)
+        findings.append(
+            Finding(
+                path,
+                first,
+                "no speaker turns found (start each turn with a label such as 'Maya: Hello.')",
+                "error",
+                "no-turns",
+            )
+        )
+    for turn in script.turns:
+        if not turn.text.strip():
+            findings.append(
+                Finding(
+                    path,
+                    turn.line,
+                    f"'{turn.speaker}' has a turn with no words (remove the label or add words)",
+                    "error",
+                    "empty-turn",
+                )
+            )
+    findings += _similar_labels(script, path)
+    findings += _unknown_cast(script, path)
+    return sorted(findings, key=lambda f: f.line)
+
+
+def check_file(path: str | Path) -> list[Finding]:
+    """Load and check one file. InputError (unreadable, binary, invalid YAML) propagates."""
+    return check_script(load_script(path))
+
+
+def speaker_stats(script: Script) -> list[SpeakerStats]:
+    """Turns, words and estimated seconds per speaker (first appearance order), then the
+    narration as ``(narration)`` when the script has any."""
+    turns: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for seg in script.segments:
+        if seg.kind == "cue":
+            continue
+        who = seg.speaker if seg.kind == "turn" and seg.speaker else NARRATION
+        turns[who] += 1
+        words[who] += len(seg.text.split())
+    order = [*script.speaker_names, NARRATION]
+    return [
+        SpeakerStats(name, turns[name], words[name], words[name] * 60.0 / WORDS_PER_MINUTE)
+        for name in order
+        if turns[name]
+    ]
+
+
+def _escape(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+
+def github_annotation(path: str, line: int | None, message: str, severity: str = "error") -> str:
+    """A GitHub Actions workflow command: ``::error file=F,line=L::message``."""
+    where = f"file={_escape(path, True)}" + (f",line={line}" if line else "")
+    return f"::{severity} {where}::{_escape(message)}"
+
+
+def format_duration(seconds: float) -> str:
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def stats_lines(stats: list[SpeakerStats]) -> list[str]:
+    """``  Editor: 7 turns, 312 words, ~1:47`` per speaker, then the total."""
+    out = []
+    for s in stats:
+        unit = "paragraph" if s.speaker == NARRATION else "turn"
+        count = f"{s.turns} {unit}{'s' if s.turns != 1 else ''}"
+        out.append(f"  {s.speaker}: {count}, {s.words} words, ~{format_duration(s.seconds)}")
+    words = sum(s.words for s in stats)
+    total = sum(s.seconds for s in stats)
+    rate = f"at {WORDS_PER_MINUTE} words per minute"
+    out.append(f"  total: {words} words, ~{format_duration(total)} spoken {rate}")
+    return out
+
+
+def report_to_dict(
+    path: str, findings: list[Finding], stats: list[SpeakerStats] | None = None
+) -> dict[str, object]:
+    """One checked file as JSON-safe data (``audiocast check --format json``)."""
+    out: dict[str, object] = {
+        "path": path,
+        "findings": [
+            {"line": f.line, "code": f.code, "severity": f.severity, "message": f.message}
+            for f in findings
+        ],
+    }
+    if stats is not None:
+        out["stats"] = [
+            {"speaker": s.speaker, "turns": s.turns, "words": s.words, "seconds": s.seconds}
+            for s in stats
+        ]
+    return out
