@@ -5,7 +5,7 @@ output. Order matters and is fixed: markup and unspeakable characters go first, 
 pronunciation lexicon (so a producer's entry always wins), then links, stage directions,
 abbreviations, numbers and punctuation.
 
-    >>> normalize("Dr. Ivanova won $5.2 bn. in 1999.")
+    >>> normalize("Dr. Ivanova won $5.2 billion in 1999.")
     'Doctor Ivanova won five point two billion dollars in nineteen ninety-nine.'
 """
 

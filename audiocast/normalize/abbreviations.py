@@ -161,7 +161,7 @@ def _stop_if_end(m: re.Match[str], text: str) -> str:
 def _ampm(m: re.Match[str]) -> str:
     letter = (m.group(1) or m.group(2) or m.group(3)).upper()
     stop = "." if m.group(0).endswith(".") and re.match(_END, m.string[m.end() :]) else ""
-    lead = " " if m.group(0)[:1].isspace() else ""
+    lead = " " if m.group(0)[:1].isspace() or m.group(2) else ""
     return f"{lead}{letter}M{stop}"
 
 
