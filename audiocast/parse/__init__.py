@@ -64,7 +64,7 @@ def parse_text(text: str, source: Path | None = None) -> Script:
     else:
         asm = parse_plain(body, first, markdown=layout == "markdown", meta_title=meta.title)
     title, title_line = asm.title, asm.title_line
-    if meta.title:
+    if meta.title and title is None:
         title, title_line = meta.title, meta.lines.get("title")
     return Script(
         title=title,

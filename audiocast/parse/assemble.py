@@ -11,8 +11,10 @@ Rules a caller may rely on:
 * After the first turn, prose becomes narration only when it is clearly not speech: after a
   rule line (``---``, ``***``), after a Markdown heading that is not a speaker, or a whole
   paragraph in italics. Everything else is conservatively kept as speech.
-* A short heading line directly before the first turn (one line, no sentence punctuation, at
-  most 15 words), or a Markdown ``#`` heading before it, is the title.
+* The title is a short heading line (one line, no sentence punctuation, at most 15 words)
+  directly before the first turn or opening the file, or a Markdown ``#`` heading before the
+  first turn. When front matter gives ``title:``, only a line equal to it is taken as the title;
+  a different heading stays narration, so no words are lost.
 """
 
 from __future__ import annotations
@@ -106,7 +108,9 @@ class Assembler:
         line_sep: str = " ",
         line_paragraphs: bool = False,
         meta_title: str | None = None,
+        detect_title: bool = True,
     ) -> None:
+        self.detect_title = detect_title
         self.para_sep = para_sep
         self.line_sep = line_sep
         self.line_paragraphs = line_paragraphs
@@ -139,6 +143,19 @@ class Assembler:
         if self.mode == "turn":
             self._end_turn()
             self.mode = "post"
+        if (
+            self.mode == "pre"
+            and self.detect_title
+            and self.title is None
+            and single
+            and not self.segments
+            and not self.para_italic
+            and _is_title_text(text)
+            and (self.meta_title is None or self.meta_title.casefold() == text.casefold())
+        ):
+            # A short line opening the file, like an article's headline.
+            self.title, self.title_line = text, self.para_line
+            return
         self._narration(text, self.para_line)
         self.last_para_short_line = (text, self.para_line) if single else None
 
@@ -170,7 +187,7 @@ class Assembler:
 
     def _take_title(self, line: Line) -> None:
         """Before the first turn: is the paragraph just read a heading line? Make it the title."""
-        if self.title is not None or self.mode != "pre":
+        if self.title is not None or self.mode != "pre" or not self.detect_title:
             return
         candidate: tuple[str, int] | None = None
         if len(self.para) == 1 and not self.para_italic:

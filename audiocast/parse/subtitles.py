@@ -50,7 +50,7 @@ def _cue_lines(text: str, number: int) -> list[Line]:
 
 def parse_subtitles(body: list[str], first_line: int = 1) -> Assembled:
     """Parse WebVTT or SRT lines (the header, if any, included)."""
-    asm = Assembler(para_sep=" ", line_sep=" ")
+    asm = Assembler(para_sep=" ", line_sep=" ", detect_title=False)
     i, n = 0, len(body)
     while i < n:
         # A block runs to the next blank line.
