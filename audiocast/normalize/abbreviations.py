@@ -167,7 +167,7 @@ def _ampm(m: re.Match[str]) -> str:
 
 def _title(m: re.Match[str], text: str) -> str:
     word = (m.group(1) or m.group(3)).lower()
-    before = text[: m.start()]
+    before = text[max(0, m.start() - 60) : m.start()]
     name_follows = re.match(_CAP, text[m.end() :]) is not None
     name_before = _NAME_BEFORE.search(before) is not None
     # "St. Louis" is a saint, "Main St." a street; "Dr." after a street name is a drive.

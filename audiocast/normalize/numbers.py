@@ -261,7 +261,7 @@ _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[\s,]*$")
 
 def _year_or_number(m: re.Match[str]) -> str:
     number = m.group(1)
-    before = _PREVIOUS_WORD.search(m.string, 0, m.start())
+    before = _PREVIOUS_WORD.search(m.string[max(0, m.start() - 40) : m.start()])
     if before and before.group(1).lower() in YEAR_CUES:
         return year(number)
     after = _NEXT_WORD.match(m.string, m.end())

@@ -70,7 +70,8 @@ def _is_end(text: str, m: re.Match[str]) -> bool:
         return True
     if mark.rstrip("\"'”’)]»") != ".":
         return True
-    word = _WORD_BEFORE.search(text, 0, m.start()).group(1)  # type: ignore[union-attr]
+    # A bounded look back: searching for "$" from the start of the text would be quadratic.
+    word = _WORD_BEFORE.search(text[max(0, m.start() - 60) : m.start()]).group(1)  # type: ignore[union-attr]
     bare = word.rstrip(".").lower()
     if not word or not bare:
         return True
