@@ -20,6 +20,7 @@ from typing import Any
 import mutagen
 from mutagen import id3
 from mutagen.flac import FLAC, Picture
+from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4Cover
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
@@ -186,7 +187,7 @@ def _write_id3(
         frames = container.tags
         frames.clear()
     else:
-        container = None
+        MP3(path)  # raises (HeaderNotFoundError) unless the file really is MPEG audio
         frames = _ChapterOrderedID3()
     # The last chapter ends with the audio (CHAP needs an end time).
     for frame in _id3_frames(tags, chapters, cover, duration_of(path)):
