@@ -1,0 +1,169 @@
+"""The RSS feed built from a folder of real tagged episodes, parsed back with lxml."""
+
+from __future__ import annotations
+
+import os
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+from export_fixtures import encode, tone
+from lxml import etree
+
+from audiocast.errors import InputError
+from audiocast.export.captions import write_captions
+from audiocast.export.chapters import chapters_path, write_chapters_json
+from audiocast.export.feed import (
+    ShowSettings,
+    build_feed,
+    load_show_settings,
+    podcast_guid,
+    write_feed,
+)
+from audiocast.export.tags import EpisodeTags, write_tags
+from audiocast.model import CaptionCue, Chapter
+
+NS = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+}
+BASE = "https://example.org/pod/"
+
+SHOW = ShowSettings(
+    title="The Workshop",
+    description="Two people, one bench.",
+    author="Ada Byron",
+    email="ada@example.org",
+    image="https://cdn.example.org/art?id=7&size=3000",
+    category="Technology",
+    subcategory=None,
+    explicit=False,
+)
+
+
+@pytest.fixture
+def episodes(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    one = encode(tone(2.0), folder / "ep1.mp3")
+    write_tags(one, EpisodeTags(title="First", date="2026-11-01", description="The first."))
+    write_captions(folder / "ep1", [CaptionCue(0.0, 1.0, "Hello.", "Ada")])
+    write_chapters_json(chapters_path(one), [Chapter(0.0, "Intro")], "First", 2.0)
+    two = encode(tone(3.0), folder / "ep 2.ogg")
+    write_tags(two, EpisodeTags(title="Second", date="2026-11-20", explicit=True))
+    undated = encode(tone(1.0), folder / "ep3.mp3")
+    os.utime(undated, (1_790_000_000, 1_790_000_000))
+    (folder / ".ep4.mp3.tmp.mp3").write_bytes(b"in progress")  # an atomic write: skipped
+    (folder / "notes.txt").write_text("not an episode", encoding="utf-8")
+    return folder
+
+
+def _parse(xml: bytes) -> etree._Element:
+    return etree.fromstring(xml)
+
+
+def test_feed_has_what_apple_requires(episodes: Path) -> None:
+    rss = _parse(build_feed(episodes, SHOW, BASE))
+    channel = rss.find("channel")
+    assert channel.findtext("title") == "The Workshop"
+    assert channel.findtext("itunes:author", namespaces=NS) == "Ada Byron"
+    assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
+    assert channel.find("itunes:category", NS).get("text") == "Technology"
+    # feedgen drops image URLs that do not end in .jpg/.png; this one must survive.
+    assert channel.find("itunes:image", NS).get("href") == SHOW.image
+    assert channel.findtext("itunes:owner/itunes:email", namespaces=NS) == "ada@example.org"
+    assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "feed.xml")
+    assert channel.findtext("podcast:locked", namespaces=NS) == "no"
+
+    items = channel.findall("item")
+    assert [i.findtext("title") for i in items] == ["Second", "First", "ep3"]  # newest first
+    for item in items:
+        enclosure = item.find("enclosure")
+        name = enclosure.get("url").rsplit("/", 1)[1].replace("%20", " ")
+        assert int(enclosure.get("length")) == os.path.getsize(episodes / name)
+        assert item.findtext("itunes:explicit", namespaces=NS) in ("true", "false")
+        assert item.find("guid").text
+        assert int(item.findtext("itunes:duration", namespaces=NS)) > 0
+    second, first, undated = items
+    assert second.find("enclosure").get("type") == "audio/ogg"
+    assert second.find("enclosure").get("url") == BASE + "ep%202.ogg"
+    assert second.findtext("itunes:explicit", namespaces=NS) == "true"
+    assert first.find("enclosure").get("type") == "audio/mpeg"
+    assert first.findtext("description") == "The first."
+    assert parsedate_to_datetime(first.findtext("pubDate")).date().isoformat() == "2026-11-01"
+    assert parsedate_to_datetime(undated.findtext("pubDate")).timestamp() == 1_790_000_000
+    assert first.findtext("itunes:duration", namespaces=NS) == "2"
+
+
+def test_feed_links_transcripts_and_chapters(episodes: Path) -> None:
+    rss = _parse(build_feed(episodes, SHOW, BASE))
+    first = rss.findall("channel/item")[1]
+    links = {t.get("type"): t.get("url") for t in first.findall("podcast:transcript", NS)}
+    assert links == {
+        "text/vtt": BASE + "ep1.vtt",
+        "application/x-subrip": BASE + "ep1.srt",
+        "application/json": BASE + "ep1.transcript.json",
+    }
+    chapters = first.find("podcast:chapters", NS)
+    assert chapters.get("url") == BASE + "ep1.chapters.json"
+    assert chapters.get("type") == "application/json+chapters"
+    second = rss.findall("channel/item")[0]
+    assert second.find("podcast:transcript", NS) is None
+
+
+def test_guids_are_stable_and_distinct(episodes: Path) -> None:
+    one = _parse(build_feed(episodes, SHOW, BASE))
+    two = _parse(build_feed(episodes, SHOW, "https://mirror.example.net/"))
+    guids = [g.text for g in one.iter("guid")]
+    assert len(set(guids)) == 3
+    assert guids == [g.text for g in two.iter("guid")]
+
+
+def test_write_feed_is_atomic_and_explicit_shows_are_true(episodes: Path) -> None:
+    dest = episodes / "feed.xml"
+    explicit = ShowSettings(title="Loud", explicit=True, image="https://x.example/a.jpg")
+    assert write_feed(dest, episodes, explicit, BASE) == 3
+    rss = _parse(dest.read_bytes())
+    assert rss.findtext("channel/itunes:explicit", namespaces=NS) == "true"
+    assert rss.find("channel/atom:link", {"atom": "http://www.w3.org/2005/Atom"}).get("href") == (
+        BASE + "feed.xml"
+    )
+    assert not [p for p in episodes.iterdir() if p.name.startswith(".feed.xml")]
+
+
+def test_empty_folder_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no episodes"):
+        build_feed(tmp_path, SHOW, BASE)
+
+
+def test_show_yaml_loads(tmp_path: Path) -> None:
+    path = tmp_path / "show.yaml"
+    path.write_text(
+        "title: The Workshop\nauthor: Ada Byron\nexplicit: true\ncategory: Technology\n"
+        "subcategory: Tech News\nimage: https://cdn.example.org/a.png\n",
+        encoding="utf-8",
+    )
+    show = load_show_settings(path)
+    assert show.title == "The Workshop" and show.explicit is True
+    assert show.subcategory == "Tech News"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("title: A\nauthr: B\n", 2, "unknown show setting 'authr'"),
+        ("title: A\nexplicit: maybe\n", 2, "explicit must be true or false"),
+        ("title: A\nauthor: [B\n", 3, "invalid YAML"),
+        ("author: B\n", None, "need a title"),
+    ],
+)
+def test_show_yaml_errors_name_file_and_line(
+    tmp_path: Path, text: str, line: int | None, message: str
+) -> None:
+    path = tmp_path / "show.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as info:
+        load_show_settings(path)
+    assert info.value.path == str(path)
+    if line is not None:
+        assert info.value.line == line
