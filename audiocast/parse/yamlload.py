@@ -7,7 +7,9 @@ from typing import Any
 
 import yaml
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The pure-Python loader on purpose: its messages are the same on every machine (libyaml words
+# them differently), and scripts are small.
+_Loader: type = yaml.SafeLoader
 
 
 def load_yaml(text: str, path: str | Path, what: str, first_line: int = 1) -> tuple[Any, Any]:
