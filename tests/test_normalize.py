@@ -106,8 +106,20 @@ CASES = [
     ("Dinner is at 7 p.m. today.", "Dinner is at seven PM today."),
     ("Wake at 6am daily.", "Wake at six AM daily."),
     ("The train left at 18:00 sharp.", "The train left at eighteen hundred sharp."),
+    ("Sales for Q3 2024 rose.", "Sales for Q3 twenty twenty-four rose."),
+    (
+        "The budget was $5.2 bn. last year.",
+        "The budget was five point two billion dollars last year.",
+    ),
+    ("Gains of +2% and -3.5%.", "Gains of plus two percent and minus three point five percent."),
+    ("Rates of 5%-10% apply.", "Rates of five to ten percent apply."),
+    ("He is 6'2\" tall.", "He is six foot two tall."),
+    ("Half is 1/2 and 3/4 more.", "Half is one half and three quarters more."),
+    ("Two in 2/3 of homes.", "Two in two thirds of homes."),
+    ("Dated 11/8/2024 in ink.", "Dated 11/8/2024 in ink."),
     # phone numbers
     ("Call 555-0123 now.", "Call five five five, oh one two three now."),
+    ("Call 1-800-555-0199.", "Call one, eight oh oh, five five five, oh one nine nine."),
     (
         "Dial +44 20 7946 0958 today.",
         "Dial plus four four, two oh, seven nine four six, oh nine five eight today.",
@@ -134,6 +146,11 @@ CASES = [
     ("So [crosstalk] we stopped.", "So, we stopped."),
     ("Yes (LAUGHTER) indeed.", "Yes, indeed."),
     ("That was funny. (laughs)", "That was funny."),
+    ("(She sighs.) Then we go on.", "She sighs. Then we go on."),
+    ("The alliance (NATO) grew.", "The alliance, NATO, grew."),
+    ("Rep. Dunmore (D-N.Y.) said so.", "Representative Dunmore, D-N.Y., said so."),
+    ("In the U.S., prices rose.", "In the U.S., prices rose."),
+    ("Yes (APPLAUSE) indeed.", "Yes, indeed."),
     # links and addresses, as a host says them
     ("Visit example.com/show for notes.", "Visit example dot com slash show for notes."),
     ("Go to https://www.podhost.org/ep-12.", "Go to podhost dot org slash ep dash 12."),

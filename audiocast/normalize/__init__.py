@@ -36,7 +36,8 @@ _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?])")
 _COMMAS = re.compile(r"(?:,\s*){2,}")
 _COMMA_BEFORE_STOP = re.compile(r",\s*([.;:!?])")
-_STOP_BEFORE_COMMA = re.compile(r"([;:!?])\s*,")
+# "(He pauses.) Then" leaves ".," behind; "U.S., he said" keeps its comma pause.
+_STOP_BEFORE_COMMA = re.compile(r"([;:!?]|(?<=[a-z]{2})\.)\s*,")
 _EDGE_COMMAS = re.compile(r"^[\s,;:]+|[\s,;:]+$")
 
 

@@ -76,7 +76,8 @@ YEAR_NOUNS = _words(
 # Words before a four-digit number that show it is a year ("in 2005", "since 1991").
 YEAR_CUES = _words(
     "in since by from until till of year early late mid circa before after during around "
-    "spring summer autumn fall winter through between and to born died founded"
+    "spring summer autumn fall winter through between and to born died founded "
+    "q1 q2 q3 q4 h1 h2 fy"
 )
 # Words after a four-digit number that show it is not a count ("1999 was", "2024 and").
 NOT_COUNTED = _words(
@@ -99,30 +100,33 @@ _DAY_MONTH = re.compile(
 _MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})(,?\s+)(\d{{4}})\b")
 _MONEY = re.compile(
     rf"(?<![\w$])(US\$|[$€£¥₹₽₴])\s?({_NUM})(?:{_DASH}(?:US\$|[$€£¥₹₽₴])?({_NUM}))?"
-    rf"(?:\s?({_SCALE})\b)?",
+    rf"(?:\s?({_SCALE})\b(\.(?!\s*$))?)?",
     re.I,
 )
 _DECADE = re.compile(r"(?<![\w.,])(1[1-9]\d0|20[0-9]0)['’]?s\b")
 _SHORT_DECADE = re.compile(r"(?<![\w.,])['’‘]?([2-9])0['’]?s\b")
 _YEAR_RANGE = re.compile(r"(?<![\w.,$])(1[1-9]\d\d|20\d\d)\s*[–—-]\s*(\d{4}|\d{2})(?![\w%]|[.,]\d)")
-_YEAR = re.compile(r"(?<![\w.,$€£¥-])(1[1-9]\d\d|20\d\d)(?![\w%]|[.,:]\d)")
+_YEAR = re.compile(r"(?<![\w.,$€£¥/-])(1[1-9]\d\d|20\d\d)(?![\w%/]|[.,:]\d)")
 _TIME = re.compile(r"(?<![\w:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\w:]|[.,]\d)(\s?[AP]M\b)?", re.I)
 _PHONE = re.compile(
-    r"(?<![\w.+-])(?:(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[ .-])\d{3}[ .-]\d{3,4}"
+    r"(?<![\w.+-])(?:(?:\+\d{1,3}[ .-]?|1[ .-])?(?:\(\d{2,4}\)\s?|\d{2,4}[ .-])\d{3}[ .-]\d{3,4}"
     r"|\+\d{1,3}(?:[ .-]\d{1,4}){2,5}|\d{3}-\d{4})(?![\w-]|[.,]\d)"
 )
 _ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})*|\d+)(st|nd|rd|th)\b", re.I)
-_PERCENT = re.compile(rf"(?<![\w.,])(-|−)?({_NUM})(?:{_DASH}({_NUM}))?\s?%")
+_PERCENT = re.compile(rf"(?<![\w.,%])([-−+])?({_NUM})(?:\s?%?{_DASH}({_NUM}))?\s?%")
 _UNIT = re.compile(
     rf"(?<![\w.,])({_NUM})\s?(km/h|°C|°F|°|"
     + "|".join(u for u in sorted(UNITS, key=len, reverse=True) if u[0].isalpha())
     + r")(?!\w)"
 )
 _RANGE = re.compile(rf"(?<![\w.,])({_NUM}){_DASH}({_NUM})(?![\w]|[.,]\d)")
-_NEGATIVE = re.compile(rf"(?<![\w.,])[-−]({_NUM})(?![\w])")
+_NEGATIVE = re.compile(rf"(?<![\w.,%])[-−]({_NUM})(?![\w])")
+_FEET_INCHES = re.compile(r"(?<![\w.,])(\d)['’]\s?(\d{1,2})(?:\"|”|''|’’)")
+_FRACTION = re.compile(r"(?<![\w.,/])([1-9])/([2-9]|10)(?![\w/]|[.,]\d)")
 _LETTER_NUMBER = re.compile(r"(?<=[A-Za-z])-(?=\d)")
 _TWENTY_FOUR_SEVEN = re.compile(r"(?<![\w/])24/7(?![\w/])")
-_CARDINAL = re.compile(rf"(?<![\w.,])({_NUM})(?![\w]|[.,]\d)")
+# Next to a slash ("11/8/2024", "2.0/3") the engine's own reading is kept.
+_CARDINAL = re.compile(rf"(?<![\w.,/])({_NUM})(?![\w/]|[.,]\d)")
 
 
 def cardinal(number: str) -> str:
@@ -187,6 +191,8 @@ def expand(text: str) -> str:
     text = _YEAR_RANGE.sub(_year_range, text)
     text = _YEAR.sub(_year_or_number, text)
     text = _TIME.sub(_time, text)
+    text = _FEET_INCHES.sub(lambda m: f"{cardinal(m.group(1))} foot {cardinal(m.group(2))}", text)
+    text = _FRACTION.sub(_fraction, text)
     text = _ORDINAL.sub(lambda m: ordinal(m.group(1)), text)
     text = _PERCENT.sub(_percent, text)
     text = _UNIT.sub(_unit, text)
@@ -256,7 +262,7 @@ def _range_words(first: str, second: str) -> str:
 
 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
-_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[\s,]*$")
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+\d?)[\s,]*$")
 
 
 def _year_or_number(m: re.Match[str]) -> str:
@@ -296,7 +302,7 @@ def _phone(m: re.Match[str]) -> str:
 
 
 def _percent(m: re.Match[str]) -> str:
-    sign = "minus " if m.group(1) else ""
+    sign = {"": "", "+": "plus "}.get(m.group(1) or "", "minus ")
     if m.group(3):
         return f"{sign}{cardinal(m.group(2))} to {cardinal(m.group(3))} percent"
     return f"{sign}{cardinal(m.group(2))} percent"
@@ -305,6 +311,14 @@ def _percent(m: re.Match[str]) -> str:
 def _unit(m: re.Match[str]) -> str:
     one, many = UNITS[m.group(2)]
     return f"{cardinal(m.group(1))} {one if _is_one(m.group(1)) else many}"
+
+
+def _fraction(m: re.Match[str]) -> str:
+    top, bottom = int(m.group(1)), int(m.group(2))
+    if top >= bottom:
+        return m.group(0)
+    name = {2: "half", 4: "quarter"}.get(bottom) or _clean(num2words(bottom, to="ordinal"))
+    return f"{cardinal(str(top))} {_plural(name) if top > 1 else name}".replace("halfs", "halves")
 
 
 def _range(m: re.Match[str]) -> str:

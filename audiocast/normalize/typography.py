@@ -15,11 +15,12 @@ CUE_WORDS = (
     "inaudible|unintelligible|indiscernible|sighs?|sighing|pause|pauses|long pause|coughs?|"
     "clears throat|music|silence|beat|crying|cries|gasps?|groans?|smiles?|nods?|"
     "background noise|audio cut|technical difficulties|break|end|sound bite|soundbite|"
-    "phone rings|static|overlapping|overtalk"
+    "phone rings|static|overlapping|overtalk|cheers|cheering|boos|booing|whispers?|sobs|"
+    "sobbing|singing|audience|commercial break|(?:begin |end )?video clip|end of clip|bleep|"
+    "sic|foreign language|speaking foreign language|ph"
 )
 _CUE = re.compile(
-    rf"\s*(?:[(\[](?:{CUE_WORDS})\b[^()\[\]\n]{{0,40}}[)\]]"
-    r"|(?-i:[(\[][A-Z][A-Z ,.'-]{2,40}[)\]]))\s*",
+    rf"\s*[(\[](?:{CUE_WORDS})\b[^()\[\]\n]{{0,40}}[)\]]\s*",
     re.I,
 )
 
