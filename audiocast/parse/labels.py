@@ -105,7 +105,7 @@ def is_name(text: str) -> bool:
         return False
     if len(words) == 1 and words[0].lower().rstrip(".") in STOPWORDS:
         return False
-    if all(w.lower() in PARTICLES for w in words):
+    if all(w.lower() in PARTICLES or w.lower().rstrip(".") in TITLES for w in words):
         return False
     return all(_is_word(w, i == 0) for i, w in enumerate(words))
 

@@ -42,6 +42,8 @@ class Line:
     """A label alone on its line whose speech follows below (Otter/Descript, play style)."""
     caps: bool = False
     """A name alone in capitals: a play-style label only if speech follows directly."""
+    raw: str = ""
+    """For an Otter header: the line as written, kept in case context makes it prose."""
 
 
 def _label_line(number: int, lab: labels.Label, markdown: bool) -> Line:
@@ -78,16 +80,19 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
                 return Line("cue", number, inline(m.group(2).strip()))
         header = labels.match_header(s)
         if header:
-            return _label_line(number, header, markdown)
+            return replace(_label_line(number, header, markdown), raw=inline(s))
         m = HEADING.match(s)
         if m:
             return Line("heading", number, inline(m.group(2)), level=len(m.group(1)))
         m = BULLET.match(s)
         if m:
             return Line("bullet", number, inline(m.group(1)))
-    lab = labels.match_label(s) or labels.match_header(s)
+    lab = labels.match_label(s)
     if lab:
         return _label_line(number, lab, markdown)
+    lab = labels.match_header(s)
+    if lab:
+        return replace(_label_line(number, lab, markdown), raw=s)
     if labels.is_caps_name(s):
         return Line("text", number, s, caps=True)
     if markdown:
@@ -100,6 +105,8 @@ def resolve_context(lines: list[Line]) -> list[Line]:
 
     * A name alone in capitals is a play-style label when prose follows on the very next line
       and a blank line (or the start) precedes it; otherwise it is text.
+    * An Otter header (``Name  0:03``) right below a line of prose is that prose wrapping
+      (``... we meet at\nParis 3:30``), not a speaker.
     * A Markdown ``### Name`` heading is a speaker when it reads as a name and the same name
       heads two or more sections or labels a turn elsewhere.
     """
@@ -114,6 +121,8 @@ def resolve_context(lines: list[Line]) -> list[Line]:
                 ln = Line("label", ln.number, "", ln.text, header=True)
             else:
                 ln = replace(ln, caps=False)
+        elif ln.raw and i > 0 and lines[i - 1].kind == "text":
+            ln = Line("text", ln.number, ln.raw)
         elif (
             ln.kind == "heading"
             and ln.level >= 2

@@ -1,0 +1,91 @@
+"""Property: nothing is lost. Every word of a generated script, other than labels, timestamps
+and markup, lands in exactly one segment or the title; turns and speakers come out as written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from audiocast.parse import parse_text
+
+SPEAKERS = ["Ann Lee", "Dr. Bo Chen", "JANE DOE", "Ms. Jean-Pierre", "Q", "Ravi"]
+WORDS = [
+    "the", "river", "runs", "north,", "slowly.", "and", "we", "said:", "yes", "it's",
+    "3:30", "Paris", "(really)", "—", "“quoted”", "100%", "e.g.", "Dr.", "well...", "über",
+]  # fmt: skip
+CUES = ["(LAUGHTER)", "[crosstalk]", "(Archival clip)", "[music]", "[pause 2s]"]
+TIMESTAMPS = ["", "[00:01:23] ", "00:02:03 "]
+
+words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12)
+
+
+@st.composite
+def paragraph(draw: st.DrawFn) -> list[str]:
+    # A lower-case first word: a paragraph never opens with something that reads as a label.
+    return [draw(st.sampled_from(["and", "so", "we", "the", "it's"])), *draw(words)]
+
+
+@st.composite
+def scripts(draw: st.DrawFn) -> tuple[str, list[str], list[str], int]:
+    """-> (text, expected words, speakers in first-appearance order, expected turn count)."""
+    lines: list[str] = []
+    expected: list[str] = []
+
+    def add_paragraph(words_: list[str], wrap: int) -> None:
+        expected.extend(words_)
+        chunks = [words_[i : i + wrap] for i in range(0, len(words_), wrap)]
+        if len(chunks) > 1 and len(chunks[-1]) == 1:
+            # A lone "3:30" or "(really)" on its own line is a timestamp or a cue, by design.
+            chunks[-2:] = [chunks[-2] + chunks[-1]]
+        lines.extend(" ".join(chunk) for chunk in chunks)
+
+    for para in draw(st.lists(paragraph(), max_size=3)):
+        add_paragraph([*para, "end."], draw(st.integers(2, 8)))
+        lines.append("")
+    order = draw(st.lists(st.sampled_from(SPEAKERS), min_size=1, max_size=12))
+    for name in order:
+        first = draw(paragraph())
+        stamp = draw(st.sampled_from(TIMESTAMPS))
+        expected.extend(first)
+        lines.append(f"{stamp}{name}: {' '.join(first)}")
+        lines.append("")
+        for extra in draw(st.lists(st.one_of(paragraph(), st.sampled_from(CUES)), max_size=3)):
+            if isinstance(extra, str):
+                expected.append(extra.strip("()[]").split()[0])
+                expected.extend(extra.strip("()[]").split()[1:])
+                lines.append(extra)
+            else:
+                add_paragraph(extra, draw(st.integers(2, 8)))
+            lines.append("")
+    speakers = list(dict.fromkeys(order))
+    turns = sum(1 for _ in groupby(order))
+    return "\n".join(lines), expected, speakers, turns
+
+
+@settings(max_examples=150, deadline=None)
+@given(scripts(), st.sampled_from(["\n", "\r\n"]))
+def test_nothing_is_lost(case: tuple[str, list[str], list[str], int], newline: str) -> None:
+    text, expected, speakers, turns = case
+    script = parse_text(text.replace("\n", newline))
+    got = [w for seg in script.segments for w in seg.text.split()]
+    if script.title:
+        got.extend(script.title.split())
+    assert Counter(got) == Counter(expected)
+    assert list(script.speaker_names) == speakers
+    assert len(script.turns) == turns
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(min_size=1, max_size=300).filter(lambda t: t.strip()))
+def test_any_text_parses_or_raises_input_error(text: str) -> None:
+    # Arbitrary text never crashes the parser; every non-space character stays somewhere.
+    from audiocast.errors import InputError
+
+    try:
+        script = parse_text(text)
+    except InputError:
+        return
+    assert all(seg.line >= 1 for seg in script.segments)
