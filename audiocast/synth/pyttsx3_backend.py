@@ -27,7 +27,7 @@ import re
 import tempfile
 import time
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -328,18 +328,20 @@ class Pyttsx3Synthesizer:
 
     def _speak_once(self, text: str, voice: VoiceProfile, rate: int, out: Path) -> None:
         engine = self._get_engine()
+        espeak = _EspeakControl.get() if self._is_espeak else None
         out.unlink(missing_ok=True)
-        self._finished = 0
-        self._errors = []
         try:
             with _quiet():
-                # Voice first: setting it resets the rate. Ints only: a float rate is
-                # rejected inside the driver's queue.
-                engine.setProperty("voice", voice.voice_id.strip())
-                engine.setProperty("rate", rate)
-                if self._is_espeak:
-                    engine.setProperty("pitch", int(min(100, max(0, voice.pitch))))
-                engine.setProperty("volume", float(min(1.0, max(0.0, voice.volume))))
+                if espeak:
+                    espeak.settle()
+                if engine.isBusy():
+                    # Freshly initialised, pyttsx3 queues properties and applies them inside
+                    # runAndWait, right before a stop() that can cancel them; an empty run
+                    # makes it apply each property at once.
+                    engine.runAndWait()
+                self._finished = 0
+                self._errors = []
+                self._apply(engine, espeak, voice, rate)
                 engine.save_to_file(text, str(out))
                 engine.runAndWait()
         except RuntimeError as exc:
@@ -349,6 +351,33 @@ class Pyttsx3Synthesizer:
             raise ClipDefect("missing", f"pyttsx3 failed: {exc}", path=out) from None
         if self._errors:
             raise ClipDefect("missing", f"pyttsx3 reported: {self._errors[0]}", path=out)
+
+    def _apply(
+        self, engine: Any, espeak: _EspeakControl | None, voice: VoiceProfile, rate: int
+    ) -> None:
+        """Set voice, rate, pitch and volume, and with eSpeak NG make sure they took."""
+        pitch = int(min(100, max(0, voice.pitch)))
+        volume = float(min(1.0, max(0.0, voice.volume)))
+        # Voice first: setting it resets the rate. Ints only: a float rate is rejected
+        # inside the driver's queue and reported only through the error callback.
+        engine.setProperty("voice", voice.voice_id.strip())
+        if espeak is None:
+            engine.setProperty("rate", rate)
+            engine.setProperty("volume", volume)
+            return
+        want = {_RATE: rate, _PITCH: pitch, _VOLUME: round(volume * 100)}
+        for _ in range(3):
+            engine.setProperty("rate", rate)
+            engine.setProperty("pitch", pitch)
+            engine.setProperty("volume", volume)
+            # eSpeak applies parameters on its own thread; pyttsx3's stop() at the start of
+            # runAndWait cancels whatever is still pending, so wait until they are applied.
+            espeak.settle()
+            if espeak.parameters(want) == want:
+                return
+        raise ClipDefect(
+            "missing", f"eSpeak NG did not take rate {rate}, pitch {pitch}, volume {volume}"
+        )
 
     def _await_clip(self, out: Path, text: str, rate: int) -> None:
         deadline = time.monotonic() + WAIT_SECONDS
@@ -364,6 +393,43 @@ class Pyttsx3Synthesizer:
                 if time.monotonic() > deadline:
                     raise
             time.sleep(0.02)
+
+
+_RATE, _VOLUME, _PITCH = 1, 2, 3
+"""espeak_PARAMETER numbers from speak_lib.h."""
+
+
+class _EspeakControl:
+    """Direct calls into the loaded eSpeak NG that pyttsx3 gets wrong or does not offer.
+
+    (pyttsx3 declares ``espeak_GetParameter`` with one argument; it takes two.)
+    """
+
+    _instance: _EspeakControl | None = None
+
+    def __init__(self) -> None:
+        from pyttsx3.drivers import _espeak
+
+        self._get = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int)(
+            ("espeak_GetParameter", _espeak.dll)
+        )
+        self._playing = ctypes.CFUNCTYPE(ctypes.c_int)(("espeak_IsPlaying", _espeak.dll))
+
+    @classmethod
+    def get(cls) -> _EspeakControl:
+        # One per process, like the library it wraps.
+        if cls._instance is None:
+            cls._instance = cls()
+        return cls._instance
+
+    def parameters(self, which: Iterable[int]) -> dict[int, int]:
+        return {p: int(self._get(p, 1)) for p in which}
+
+    def settle(self, timeout: float = WAIT_SECONDS) -> None:
+        """Wait until eSpeak NG's command queue is empty (bounded)."""
+        deadline = time.monotonic() + timeout
+        while self._playing() and time.monotonic() < deadline:
+            time.sleep(0.002)
 
 
 def _did_you_mean(near: list[str], otherwise: str) -> str:
