@@ -147,7 +147,10 @@ def digits(text: str) -> str:
 
 
 def ordinal(number: str) -> str:
-    return _clean(num2words(int(number.replace(",", "")), to="ordinal"))
+    whole = number.replace(",", "")
+    if len(whole) > 15:
+        return cardinal(whole)  # read digit by digit, like any overlong number
+    return _clean(num2words(int(whole), to="ordinal"))
 
 
 def year(number: str) -> str:

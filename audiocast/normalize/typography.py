@@ -10,17 +10,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Sounds and events a transcript notes; they may carry a short qualifier ("laughs softly",
+# "inaudible 00:12:03", "music fades out").
 CUE_WORDS = (
     "laughs?|laughter|laughing|chuckles?|chuckling|giggles?|applause|crosstalk|cross-talk|"
-    "inaudible|unintelligible|indiscernible|sighs?|sighing|pause|pauses|long pause|coughs?|"
-    "clears throat|music|silence|beat|crying|cries|gasps?|groans?|smiles?|nods?|"
-    "background noise|audio cut|technical difficulties|break|end|sound bite|soundbite|"
-    "phone rings|static|overlapping|overtalk|cheers|cheering|boos|booing|whispers?|sobs|"
-    "sobbing|singing|audience|commercial break|(?:begin |end )?video clip|end of clip|bleep|"
-    "sic|foreign language|speaking foreign language|ph"
+    "inaudible|unintelligible|indiscernible|sighs?|sighing|long pause|pause|pauses|coughs?|"
+    "clears throat|music|crying|gasps?|groans?|background noise|audio cut|"
+    "technical difficulties|sound ?bite|phone rings|overlapping|overtalk|cheering|booing|"
+    "sobbing|commercial break|(?:begin |end )?video clip|end of clip|bleep|"
+    "(?:speaking )?foreign language"
 )
+# Words that are a cue only when alone in the brackets: "(break)" but not "(break it up)".
+CUE_ALONE = "silence|beat|break|end|static|applause|cheers|boos|smiles|nods|whispers|ph"
+_SIC = re.compile(r"\s*\[sic\]", re.I)  # an editor's mark, not a pause
 _CUE = re.compile(
-    rf"\s*[(\[](?:{CUE_WORDS})\b[^()\[\]\n]{{0,40}}[)\]]\s*",
+    rf"\s*[(\[](?:(?:{CUE_WORDS})(?:[\s:,]+[\w:.,'-]+){{0,3}}|{CUE_ALONE})[.!]?[)\]]\s*",
     re.I,
 )
 
@@ -114,7 +118,7 @@ def stage_directions(text: str) -> str:
     """``(laughs)``, ``[crosstalk]``, ``(APPLAUSE)`` inside a turn become a comma pause."""
     if "(" not in text and "[" not in text:
         return text
-    return _CUE.sub(", ", text)
+    return _CUE.sub(", ", _SIC.sub("", text))
 
 
 def find_addresses(text: str) -> list[tuple[int, int, str]]:
