@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.ndimage import minimum_filter1d
+from scipy.ndimage import maximum_filter1d, minimum_filter1d
 from scipy.signal import lfilter, lfilter_zi, resample_poly
 
 FloatArray = npt.NDArray[np.float64]
@@ -29,6 +29,18 @@ ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 LRA_RELATIVE_GATE = -20.0
 OVERSAMPLE = 4
+
+LOOKAHEAD = 0.005
+"""The limiter's default look-ahead, seconds: how early its gain starts to fall before a peak."""
+HOLD = 0.02
+"""The limiter's default hold, seconds: how long its gain stays down after a peak."""
+
+# The peak histogram: K-weighted energy by the level of the loudest (4x-oversampled) peak
+# around it, so the loudness a limiter will take away can be predicted without the audio.
+_HIST_LOW_DB = -80.0
+_HIST_STEP_DB = 0.25
+_HIST_BINS = 440  # -80 .. +30 dBFS
+_HIST_FRAME = 0.0025  # seconds of audio summarised by one (energy, peak) pair
 
 
 def k_weighting(rate: int) -> tuple[tuple[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]:
@@ -94,6 +106,10 @@ class Measurement:
     """Largest sample magnitude (linear)."""
     true_peak: float
     """Largest 4x-oversampled magnitude (linear)."""
+    peak_energy: FloatArray = field(default_factory=lambda: np.zeros(_HIST_BINS), repr=False)
+    """K-weighted energy by the level of the highest true peak within the limiter's reach
+    (look-ahead + hold) of it, in 0.25 dB bins from -80 dBFS: what :func:`limited_loudness`
+    uses to predict the limiter's effect."""
 
     @property
     def frames(self) -> int:
@@ -159,8 +175,17 @@ class Measurement:
     def with_gain(self, db: float) -> Measurement:
         """The measurement of the same audio after :func:`apply_gain` (no clipping assumed)."""
         lin = 10.0 ** (db / 20.0)
+        shift = round(db / _HIST_STEP_DB)
+        hist = np.zeros(_HIST_BINS)
+        idx = np.clip(np.arange(_HIST_BINS) + shift, 0, _HIST_BINS - 1)
+        np.add.at(hist, idx, self.peak_energy * lin * lin)
         return Measurement(
-            self.rate, self.energy * lin * lin, self.counts, self.peak * lin, self.true_peak * lin
+            self.rate,
+            self.energy * lin * lin,
+            self.counts,
+            self.peak * lin,
+            self.true_peak * lin,
+            hist,
         )
 
 
@@ -187,6 +212,10 @@ class Meter:
         self._peak = 0.0
         self._true_peak = 0.0
         self._tail = np.zeros(0)  # context so oversampling sees across chunk edges
+        self._hist = np.zeros(_HIST_BINS)
+        self._frame = max(1, round(rate * _HIST_FRAME))
+        # Frames either side that the limiter's reach covers (look-ahead before, plus hold after).
+        self._reach = 2 * math.ceil((2 * LOOKAHEAD + HOLD) / _HIST_FRAME / 2) + 1
 
     def feed(self, samples: npt.ArrayLike) -> None:
         x = _as_mono(samples)
@@ -219,8 +248,25 @@ class Meter:
 
         self._peak = max(self._peak, float(np.abs(x).max()))
         ctx = np.concatenate((self._tail, x))
-        self._true_peak = max(self._true_peak, float(oversampled_peaks(ctx).max()))
+        peaks = oversampled_peaks(ctx)[self._tail.size :]
+        self._true_peak = max(self._true_peak, float(peaks.max()))
         self._tail = ctx[-16:]
+        self._add_to_histogram(sq, peaks)
+
+    def _add_to_histogram(self, sq: FloatArray, peaks: FloatArray) -> None:
+        # Summarise 2.5 ms frames (energy, peak), spread each peak over the limiter's reach,
+        # and file the energy under that level. Chunk edges only blur the reach a little.
+        n = sq.size // self._frame * self._frame
+        frames_sq = sq[:n].reshape(-1, self._frame).sum(axis=1)
+        frames_pk = peaks[:n].reshape(-1, self._frame).max(axis=1)
+        if n < sq.size:
+            frames_sq = np.append(frames_sq, sq[n:].sum())
+            frames_pk = np.append(frames_pk, peaks[n:].max())
+        reach = maximum_filter1d(frames_pk, size=self._reach, mode="nearest")
+        with np.errstate(divide="ignore"):
+            level = 20.0 * np.log10(reach)
+        idx = np.clip((level - _HIST_LOW_DB) / _HIST_STEP_DB, 0, _HIST_BINS - 1).astype(np.int64)
+        self._hist += np.bincount(idx, weights=frames_sq, minlength=_HIST_BINS)
 
     def result(self) -> Measurement:
         """The measurement so far (feeding may continue afterwards)."""
@@ -237,6 +283,7 @@ class Meter:
             np.concatenate(counts),
             self._peak,
             max(self._true_peak, self._peak),
+            self._hist.copy(),
         )
 
 
@@ -266,6 +313,7 @@ def combine(measurements: Sequence[Measurement]) -> Measurement:
         np.concatenate([m.counts for m in parts]),
         max(m.peak for m in parts),
         max(m.true_peak for m in parts),
+        np.sum([m.peak_energy for m in parts], axis=0),
     )
 
 
@@ -274,6 +322,55 @@ def gain_db(current_lufs: float | None, target_lufs: float) -> float:
     if current_lufs is None or not math.isfinite(current_lufs):
         return 0.0
     return target_lufs - current_lufs
+
+
+def limited_loudness(
+    m: Measurement, gain: float = 0.0, ceiling_db: float = -1.0, margin_db: float = 0.5
+) -> float | None:
+    """Predicted integrated loudness of ``m``'s audio after ``gain`` dB and a default
+    :class:`Limiter` with this ceiling and margin (typically within 0.2 LU for speech).
+
+    The limiter pulls every stretch whose nearby true peak would exceed the threshold down to
+    it; the energy lost there comes from the measurement's peak histogram.
+    """
+    if m.integrated is None:
+        return None
+    total = float(m.peak_energy.sum())
+    if total <= 0.0:
+        return m.integrated + gain
+    levels = _HIST_LOW_DB + (np.arange(_HIST_BINS) + 0.5) * _HIST_STEP_DB + gain
+    cut_db = np.minimum(0.0, ceiling_db - margin_db - levels)
+    kept = float((m.peak_energy * 10.0 ** (cut_db / 10.0)).sum()) / total
+    return m.integrated + gain + 10.0 * math.log10(kept)
+
+
+def master_gain(
+    m: Measurement,
+    target_lufs: float,
+    ceiling_db: float = -1.0,
+    margin_db: float = 0.5,
+    max_extra_db: float = 6.0,
+) -> float:
+    """The gain that lands on ``target_lufs`` *after* the limiter, not before it.
+
+    Speech synthesizers have a high peak-to-loudness ratio (eSpeak NG about 18 dB), so at
+    -16 LUFS the limiter removes most of 1 LU; this adds it back, up to ``max_extra_db`` more
+    than :func:`gain_db` would give. 0.0 for silence.
+    """
+    base = gain_db(m.integrated, target_lufs)
+    after = limited_loudness(m, base, ceiling_db, margin_db)
+    if after is None or after >= target_lufs - 0.01:
+        return base
+    low, high = base, base + max_extra_db
+    for _ in range(40):  # loudness after limiting rises monotonically with gain
+        mid = (low + high) / 2.0
+        predicted = limited_loudness(m, mid, ceiling_db, margin_db)
+        assert predicted is not None
+        if predicted < target_lufs:
+            low = mid
+        else:
+            high = mid
+    return high
 
 
 def apply_gain(samples: npt.ArrayLike, db: float) -> npt.NDArray[np.float32]:
@@ -311,8 +408,8 @@ class Limiter:
         rate: int = 44100,
         ceiling_db: float = -1.0,
         margin_db: float = 0.5,
-        lookahead: float = 0.005,
-        hold: float = 0.02,
+        lookahead: float = LOOKAHEAD,
+        hold: float = HOLD,
     ) -> None:
         self.rate = rate
         self.ceiling_db = ceiling_db

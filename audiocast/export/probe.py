@@ -73,6 +73,7 @@ def measure_file(path: Path) -> Measurement:
         first.counts,
         max(r.peak for r in results),
         max(r.true_peak for r in results),
+        np.sum([r.peak_energy for r in results], axis=0),
     )
 
 
