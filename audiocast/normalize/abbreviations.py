@@ -110,8 +110,8 @@ WORDS: frozenset[str] = frozenset(
 )
 """Lower-cased words this module may rewrite (tests use it to know which words may vanish)."""
 
-_END = r"(?=[\"'”’)\]]*\s*$)"  # the abbreviation ends the text: its period is the full stop
-_CAP = r"(?=\s+[\"“]?[A-Z])"  # a capitalised word follows (a name)
+_END = re.compile(r"[\"'”’)\]]*\s*$")  # nothing but closing marks left: the period ends it
+_CAP = re.compile(r"\s+[\"“]?[A-Z]")  # a capitalised word follows (a name)
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*|\d+\w*)\s+$")
 
 _TITLE = re.compile(
@@ -137,7 +137,7 @@ _CAPS_POSSESSIVE = re.compile(r"\b([A-Z]{2,})['’]s\b")
 
 def _keep_stop(text: str, end: int) -> str:
     """``"."`` when the abbreviation at ``end`` closes the text, so the sentence still ends."""
-    return "." if re.match(_END, text[end:]) else ""
+    return "." if _END.match(text, end) else ""
 
 
 def expand(text: str) -> str:
@@ -160,7 +160,7 @@ def _stop_if_end(m: re.Match[str], text: str) -> str:
 
 def _ampm(m: re.Match[str]) -> str:
     letter = (m.group(1) or m.group(2) or m.group(3)).upper()
-    stop = "." if m.group(0).endswith(".") and re.match(_END, m.string[m.end() :]) else ""
+    stop = "." if m.group(0).endswith(".") and _END.match(m.string, m.end()) else ""
     lead = " " if m.group(0)[:1].isspace() or m.group(2) else ""
     return f"{lead}{letter}M{stop}"
 
@@ -168,12 +168,11 @@ def _ampm(m: re.Match[str]) -> str:
 def _title(m: re.Match[str], text: str) -> str:
     word = (m.group(1) or m.group(3)).lower()
     before = text[max(0, m.start() - 60) : m.start()]
-    name_follows = re.match(_CAP, text[m.end() :]) is not None
-    name_before = _NAME_BEFORE.search(before) is not None
-    # "St. Louis" is a saint, "Main St." a street; "Dr." after a street name is a drive.
-    if word == "st" and (name_before or not name_follows):
+    name_follows = _CAP.match(text, m.end()) is not None
+    # "St. Louis" is a saint, "Main St." a street; "Oak Dr." with no name after it a drive.
+    if word == "st" and not name_follows:
         return "Street" + _stop_if_end(m, text)
-    if word == "dr" and name_before and not name_follows:
+    if word == "dr" and not name_follows and _NAME_BEFORE.search(before):
         return "Drive" + _stop_if_end(m, text)
     if not name_follows and m.group(2) == "." and word in {"col", "gen", "rev", "maj", "fr"}:
         # Without a name after it this is probably a word that ends a sentence ("the col.").
