@@ -20,7 +20,7 @@ from audiocast.errors import EngineError, VoiceError
 from audiocast.model import Clip, SpeechRequest, VoiceProfile
 from audiocast.synth.cache import ClipCache
 from audiocast.synth.fake import FakeSynthesizer
-from audiocast.synth.pool import SynthesisFailed, SynthesisPool
+from audiocast.synth.pool import LOOKAHEAD_PER_JOB, SynthesisFailed, SynthesisPool
 
 ALTO = VoiceProfile(name="host", voice_id="fake-alto", engine="fake")
 TENOR = VoiceProfile(name="guest", voice_id="fake-tenor", engine="fake", rate=150)
@@ -200,6 +200,15 @@ def test_stopping_early_leaves_the_pool_usable(tmp_path: Path, log: Path) -> Non
     assert len(clips) == 5
     for request, clip in zip(requests_for(texts), clips, strict=False):
         assert np.array_equal(samples(clip), direct(request, tmp_path))
+
+
+def test_work_ahead_of_the_consumer_is_bounded(tmp_path: Path, log: Path) -> None:
+    texts = [f"Line {i} of a three hour episode." for i in range(200)]
+    with SynthesisPool("fake", jobs=2, cache=ClipCache(tmp_path / "c")) as pool:
+        clips = pool.synthesize(requests_for(texts))
+        next(clips)
+        clips.close()
+    assert 1 <= len(calls(log)) <= LOOKAHEAD_PER_JOB * 2
 
 
 def test_temp_files_are_gone_after_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
