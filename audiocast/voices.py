@@ -132,7 +132,7 @@ def parse_profile(text: str, path: str, filename: str = "") -> VoiceProfile:
                 path=path,
                 line=lines.get(key),
             )
-    roles = data.get("roles", ())
+    roles = data.get("roles", [])
     if not isinstance(roles, str | list) or not all(isinstance(r, str) for r in roles):
         raise VoiceError(
             "roles must be a list such as [host] or [guest]", path=path, line=lines.get("roles")
@@ -171,7 +171,12 @@ def resolve_voice(
     profile = find_profile(wanted, profiles)
     if profile is not None:
         if engine is not None and profile.engine == engine.name:
-            engine.check_voice(profile)
+            try:
+                engine.check_voice(profile)
+            except VoiceError as exc:
+                raise VoiceError(
+                    f"voice profile {profile.name!r}: {exc.message}", hint=exc.hint
+                ) from None
         return profile
     near = difflib.get_close_matches(wanted, list(profiles), n=3, cutoff=0.5)
     profile_hint = f"did you mean profile {', '.join(near)}?" if near else ""
