@@ -125,3 +125,18 @@ def test_check_stats_and_formats(tmp_path: Path):
     assert report["findings"][0]["code"] == "empty-turn"
     assert report["stats"][0]["words"] == 3
     assert runner.invoke(cli, ["check", "--format", "xml", str(path)]).exit_code == 2
+
+
+def test_pre_commit_hook_runs_check_on_scripts():
+    import re
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    (hook,) = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "audiocast-check"
+    assert hook["entry"] == "audiocast check"
+    assert hook["language"] == "python"
+    files = re.compile(hook["files"])
+    assert files.search("scripts/example.txt") and files.search("show/scripts/ep1.yaml")
+    assert not files.search("scripts/bench_parse.py") and not files.search("notes/ep1.txt")
