@@ -145,7 +145,7 @@ def split_head(head: str) -> tuple[str, str | None, str | None] | None:
     return head, role, timestamp
 
 
-def _strip_rest(rest: str | None) -> tuple[str, str | None]:
+def strip_rest(rest: str | None) -> tuple[str, str | None]:
     rest = (rest or "").strip()
     m = REST_LEADING_TS.match(rest)
     if m:
@@ -168,14 +168,14 @@ def match_label(line: str) -> Label | None:
     if m:
         parts = split_head(m.group(1))
         if parts:
-            rest, _ = _strip_rest(m.group(3))
+            rest, _ = strip_rest(m.group(3))
             if not rest.startswith(tuple(OPEN_QUOTES)):
                 return Label(parts[0], rest, parts[1], m.group(2))
     m = LABEL_COLON.match(line)
     if m:
         parts = split_head(m.group(1))
         if parts:
-            rest, ts = _strip_rest(m.group(2))
+            rest, ts = strip_rest(m.group(2))
             if not rest.startswith(tuple(OPEN_QUOTES)):
                 return Label(parts[0], rest, parts[1], parts[2] or ts or timestamp)
     m = QA.match(line)

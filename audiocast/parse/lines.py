@@ -73,14 +73,15 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
             rest = m.group(5).strip()
             parts = labels.split_head(m.group(2))
             if parts:
-                lab = labels.Label(parts[0], labels._strip_rest(rest)[0], parts[1])
-                return _label_line(number, lab, markdown)
+                bold = labels.Label(parts[0], labels.strip_rest(rest)[0], parts[1])
+                return _label_line(number, bold, markdown)
             if labels.TIMESTAMP_LINE.match(rest):
                 # ``**Break**: \[30:08\]``: a section marker in the recording, not a speaker.
                 return Line("cue", number, inline(m.group(2).strip()))
         header = labels.match_header(s)
         if header:
-            return replace(_label_line(number, header, markdown), raw=inline(s))
+            prose = inline(s.lstrip("#").strip())
+            return replace(_label_line(number, header, markdown), raw=prose)
         m = HEADING.match(s)
         if m:
             return Line("heading", number, inline(m.group(2)), level=len(m.group(1)))
@@ -90,9 +91,9 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
     lab = labels.match_label(s)
     if lab:
         return _label_line(number, lab, markdown)
-    lab = labels.match_header(s)
-    if lab:
-        return replace(_label_line(number, lab, markdown), raw=s)
+    header = labels.match_header(s)
+    if header:
+        return replace(_label_line(number, header, markdown), raw=s)
     if labels.is_caps_name(s):
         return Line("text", number, s, caps=True)
     if markdown:
