@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -52,6 +53,42 @@ def direct(request: SpeechRequest, tmp_path: Path) -> np.ndarray:
     FakeSynthesizer({}).synthesize(request.text, request.voice, out, request.rate_scale)
     with wave.open(str(out), "rb") as w:
         return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+
+
+def test_fake_engine_is_a_synthesizer_with_voice_dependent_deterministic_audio(
+    tmp_path: Path,
+) -> None:
+    from audiocast.synth.base import Synthesizer, get_synthesizer
+
+    engine = get_synthesizer("fake")
+    assert isinstance(engine, Synthesizer)
+    assert all(v.id.startswith("fake") for v in engine.voices())
+    text = "Four words right here."
+    one = direct(SpeechRequest(text, ALTO), tmp_path)
+    assert np.array_equal(one, direct(SpeechRequest(text, ALTO), tmp_path))
+    baritone = dataclasses.replace(ALTO, voice_id="fake-baritone")
+    other = direct(SpeechRequest(text, baritone), tmp_path)
+
+    def dominant_hz(x: np.ndarray) -> float:
+        spectrum = np.abs(np.fft.rfft(x.astype(np.float64)))
+        return float(np.argmax(spectrum[1:]) + 1) * 22_050 / len(x)
+
+    assert abs(dominant_hz(one) - dominant_hz(other)) > 10
+    # Duration follows words and rate: 4 words at 175 wpm, then at half the speed.
+    assert len(one) / 22_050 == pytest.approx(4 / 175 * 60, rel=0.01)
+    slow = direct(SpeechRequest(text, ALTO, rate_scale=0.5), tmp_path)
+    assert len(slow) == pytest.approx(2 * len(one), rel=0.01)
+    with pytest.raises(VoiceError, match="fake"):
+        engine.check_voice(dataclasses.replace(ALTO, voice_id="en-us"))
+
+
+def test_fake_faults_env_must_be_a_json_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUDIOCAST_FAKE_FAULTS", "[1, 2")
+    with pytest.raises(EngineError, match="AUDIOCAST_FAKE_FAULTS"):
+        FakeSynthesizer()
+    monkeypatch.setenv("AUDIOCAST_FAKE_FAULTS", '{"dorp": [1]}')
+    with pytest.raises(EngineError, match="dorp"):
+        FakeSynthesizer()
 
 
 @pytest.fixture
