@@ -139,9 +139,10 @@ def cast(
         if p.name != narrator.name and "narrator" not in p.roles
     ]
     hosts = [name for name, _, role in speakers if role in HOST_ROLES and name not in voices]
-    if not hosts and speakers and not any(r in HOST_ROLES for _, _, r in speakers):
-        first = speakers[0][0]
-        hosts = [first] if first not in voices else []
+    if not any(role in HOST_ROLES for _, _, role in speakers):
+        # The first speaker hosts; a play's NARRATOR keeps the narrator's voice instead.
+        first = next((n for n, _, _ in speakers if _fold(n) not in NARRATOR_KEYS), None)
+        hosts = [first] if first is not None and first not in voices else []
     derived: list[str] = []
     for name, _, _ in speakers:
         if name in voices:
