@@ -40,6 +40,28 @@ def _normal(name: str) -> str:
     return " ".join(_PUNCT.sub(" ", name).casefold().split())
 
 
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def similar_names(a: str, b: str) -> bool:
+    """``Dr Petrova``/``Dr. Petrova``, ``Jonathan``/``Jonathon``: one name written two ways.
+
+    Names that differ by a number or by a whole different word (``Speaker 1``/``Speaker 2``,
+    ``First Citizen``/``Second Citizen``) are different people.
+    """
+    a, b = _normal(a), _normal(b)
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    ta, tb = a.split(), b.split()
+    if len(ta) != len(tb):
+        return False
+    diffs = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
+    return bool(diffs) and all(
+        not (x.isdigit() or y.isdigit()) and _ratio(x, y) >= SIMILARITY for x, y in diffs
+    )
+
+
 def _where(script: Script) -> str:
     return str(script.source) if script.source is not None else "<text>"
 
@@ -53,10 +75,8 @@ def _similar_labels(script: Script, path: str) -> list[Finding]:
         for other in script.speakers:
             if other.name == sp.name:
                 continue
-            a, b = _normal(sp.name), _normal(other.name)
-            ratio = difflib.SequenceMatcher(None, a, b).ratio()
             earlier = turns[other.name] > 1 or other.line < sp.line
-            if earlier and (a == b or ratio >= SIMILARITY):
+            if earlier and similar_names(sp.name, other.name):
                 findings.append(
                     Finding(
                         path,

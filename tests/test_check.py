@@ -53,6 +53,8 @@ def test_near_miss_spelling_is_similar_but_distinct_people_are_not():
     assert _codes("Jonathan: a\n\nB: b\n\nJonathan: c\n\nJonathon: d\n") == [("similar-label", 7)]
     play = "First Citizen: a\n\nSecond Citizen: b\n\nFirst Citizen: c\n\nSecond Citizen: d\n"
     assert _codes(play) == []
+    assert _codes("Speaker 1: a\n\nSpeaker 2: b\n") == []
+    assert _codes("Jean Pierre: a\n\nBo: b\n\nJeanPierre: c\n") == [("similar-label", 5)]
 
 
 def test_unknown_cast_points_at_the_cast_line():

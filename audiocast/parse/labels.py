@@ -91,7 +91,8 @@ def _is_word(word: str, first: bool) -> bool:
         # A period ends a title or an initial; ``Time.news`` keeps its inner period.
         if bare not in TITLES and len(bare) > 1:
             return False
-    if word[0].isalpha() and word[0].isupper():
+    # Upper case, or a script without case (Chinese, Arabic...).
+    if word[0].isalpha() and not word[0].islower():
         return True
     if word[0].isdigit() and not first:
         return True
