@@ -90,6 +90,7 @@ CASES = [
     ("The vote split 50-50 again.", "The vote split fifty fifty again."),
     ("They won 3-2 at home.", "They won three to two at home."),
     ("We are open 24/7 now.", "We are open twenty-four seven now."),
+    ("After 9/11 travel changed.", "After nine eleven travel changed."),
     ("The G7 and COVID-19 talks.", "The G7 and COVID nineteen talks."),
     ("They ran 5km and drove 80 mph.", "They ran five kilometers and drove eighty miles per hour."),
     ("It was 30°C outside.", "It was thirty degrees Celsius outside."),
@@ -280,6 +281,16 @@ def test_lexicon_phonemes_pass_through() -> None:
     assert normalize("Zelensky spoke.", lex) == "[[zE'lEnski]] spoke."
 
 
+def test_lexicon_entry_with_symbols_and_a_curly_possessive() -> None:
+    lex = Lexicon({"C++": "C plus plus", "kyiv": "keev"})
+    assert normalize("C++ in Kyiv’s labs", lex) == "C plus plus in keev's labs"
+
+
+def test_lexicon_word_inside_a_link() -> None:
+    lex = Lexicon({"orban": "OR bahn"})
+    assert normalize("See example.com/orban now", lex) == "See example dot com slash OR bahn now"
+
+
 def test_lexicon_longest_entry_wins() -> None:
     lex = Lexicon({"new york": "New York", "new york times": "the Times"})
     assert normalize("I read the New York Times", lex) == "I read the the Times"
@@ -367,11 +378,13 @@ def test_pause_for_cue(cue: str, seconds: float) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_text_never_crashes(text: str) -> None:
-    assert isinstance(normalize(text), str)
+    spoken = normalize(text, _LEXICON)
+    assert not any("\ue000" <= c <= "\uf8ff" for c in spoken)  # no placeholder leaks out
     parts = split_sentences(text)
     assert "".join("".join(parts).split()) == "".join(text.split())
 
 
+_LEXICON = Lexicon({"a": "ay", "Dr.": "Drive", "com": "[[k0m]]"})
 _CUE_WORD = re.compile(f"{CUE_WORDS}|{CUE_ALONE}", re.I)  # a stage direction in brackets
 _WORD = st.from_regex(r"[a-z]{1,9}|[A-Z][a-z]{1,8}", fullmatch=True)
 _SEPARATOR = st.sampled_from([" ", ", ", ". ", "? ", "! ", " — ", " (", ") ", "… ", "; ", "\n"])

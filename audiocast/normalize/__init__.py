@@ -51,12 +51,15 @@ class _Protector:
         if len(self.saved) >= 0xF8FF - _BASE:
             return f" {spoken} "  # absurdly many in one text: stop protecting, keep the words
         self.saved.append(spoken)
-        return f" {_OPEN}{chr(_BASE + len(self.saved) - 1)}{_CLOSE} "
+        return f"{_OPEN}{chr(_BASE + len(self.saved) - 1)}{_CLOSE}"
 
     def restore(self, text: str) -> str:
-        if not self.saved:
-            return text
-        return _PLACEHOLDER.sub(lambda m: self.saved[ord(m.group(1)) - _BASE], text)
+        # A protected span may hold another (a lexicon word inside a link): undo layer by layer.
+        for _ in range(len(self.saved)):
+            if _OPEN not in text:
+                break
+            text = _PLACEHOLDER.sub(lambda m: self.saved[ord(m.group(1)) - _BASE], text)
+        return text
 
 
 def normalize(text: str, lexicon: Lexicon | None = None) -> str:
@@ -67,6 +70,7 @@ def normalize(text: str, lexicon: Lexicon | None = None) -> str:
     """
     text = typography.drop_unspeakable(text)
     text = typography.strip_markup(text)
+    text = typography.apostrophes(text)
     protect = _Protector()
     if lexicon:
         text = lexicon.apply(text, protect)

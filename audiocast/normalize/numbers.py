@@ -124,7 +124,8 @@ _NEGATIVE = re.compile(rf"(?<![\w.,%])[-−]({_NUM})(?![\w])")
 _FEET_INCHES = re.compile(r"(?<![\w.,])(\d)['’]\s?(\d{1,2})(?:\"|”|''|’’)")
 _FRACTION = re.compile(r"(?<![\w.,/])([1-9])/([2-9]|10)(?![\w/]|[.,]\d)")
 _LETTER_NUMBER = re.compile(r"(?<=[A-Za-z])-(?=\d)")
-_TWENTY_FOUR_SEVEN = re.compile(r"(?<![\w/])24/7(?![\w/])")
+_SAID_AS_NAMES = {"24/7": "twenty-four seven", "9/11": "nine eleven", "7/7": "seven seven"}
+_NAMED = re.compile(r"(?<![\w/])(24/7|9/11|7/7)(?![\w/])")
 # Next to a slash ("11/8/2024", "2.0/3") the engine's own reading is kept.
 _CARDINAL = re.compile(rf"(?<![\w.,/])({_NUM})(?![\w/]|[.,]\d)")
 
@@ -182,7 +183,7 @@ def expand(text: str) -> str:
     """Rewrite every number in ``text`` as words, choosing the reading from its context."""
     if not any(c.isdigit() for c in text):
         return text
-    text = _TWENTY_FOUR_SEVEN.sub("twenty-four seven", text)
+    text = _NAMED.sub(lambda m: _SAID_AS_NAMES[m.group(1)], text)
     text = _ISO_DATE.sub(_iso_date, text)
     text = _MONTH_DAY.sub(_month_day, text)
     text = _DAY_MONTH.sub(_day_month, text)

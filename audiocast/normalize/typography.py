@@ -60,7 +60,8 @@ _ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…|\. \. \.)\s*")
 _DASH = re.compile(r"\s*(?:[—–―]|--+)\s*|\s+-\s+")
 _PARENS = re.compile(r"\s*[()\[\]{}]\s*")
 _APOSTROPHE = re.compile(r"(?<=\w)[’‘](?=\w)")
-_QUOTES = re.compile(r"[“”„‟«»‹›\"]|(?<!\w)['‘’]|['‘’](?!\w)")
+# \ue000/\ue001 open and close a protected span (a lexicon entry): they count as word edges.
+_QUOTES = re.compile(r"[“”„‟«»‹›\"]|(?<![\w\ue001])['‘’]|['‘’](?![\w\ue000])")
 _SLASH = re.compile(r"(?<=[^\W\d])(?<!\bkm)(?<!\band)/(?=[^\W\d])")
 _AND_OR = re.compile(r"\band/or\b", re.I)
 _AMPERSAND = re.compile(r"\s*&\s*")
@@ -150,9 +151,13 @@ def slashes(text: str) -> str:
     return _SLASH.sub(" or ", _AND_OR.sub("and or", text))
 
 
+def apostrophes(text: str) -> str:
+    """A curly apostrophe inside a word becomes ``'`` (eSpeak NG drops "NATO’s" 's)."""
+    return _APOSTROPHE.sub("'", text) if "’" in text or "‘" in text else text
+
+
 def punctuation(text: str) -> str:
     """Quotes dropped; dashes, ellipses and parentheses become comma pauses."""
-    text = _APOSTROPHE.sub("'", text)
     text = _QUOTES.sub("", text)
     text = _ELLIPSIS.sub(", ", text)
     text = _DASH.sub(", ", text)
