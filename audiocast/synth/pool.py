@@ -41,6 +41,13 @@ _STOP_GRACE = 2.0
 ProgressCallback = Callable[[int, int], None]
 
 
+def default_jobs() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 class SynthesisFailed(EngineError):
     """A request kept producing bad clips after every retry.
 
@@ -203,13 +210,13 @@ def _sigint_blocked() -> Iterator[None]:
 class SynthesisPool:
     """Synthesize many requests in parallel; use as a context manager.
 
-    ``jobs`` worker processes (default: the CPU count) each run their own ``engine``; ``jobs=1``
-    runs the engine in this process instead (same checks, no crash or hang recovery), unless
-    ``in_process=False``. A bad clip (missing, empty, truncated, silent, wrong length) or a
-    worker that dies or exceeds ``timeout`` seconds is retried up to ``retries`` times, then
-    ``SynthesisFailed`` is raised. ``on_progress(done, total)`` is called as clips become ready.
-    Leaving the ``with`` block, normally or by an exception such as ``KeyboardInterrupt``, stops
-    the workers and removes every temporary file.
+    ``jobs`` worker processes (default: ``default_jobs()``, the usable CPUs) each run their own
+    ``engine``; ``jobs=1`` runs the engine in this process instead (same checks, no crash or
+    hang recovery), unless ``in_process=False``. A bad clip (missing, empty, truncated, silent,
+    wrong length) or a worker that dies or exceeds ``timeout`` seconds is retried up to
+    ``retries`` times, then ``SynthesisFailed`` is raised. ``on_progress(done, total)`` is
+    called as clips become ready. Leaving the ``with`` block, normally or by an exception such
+    as ``KeyboardInterrupt``, stops the workers and removes every temporary file.
     """
 
     def __init__(
@@ -224,7 +231,7 @@ class SynthesisPool:
         in_process: bool | None = None,
     ) -> None:
         self.engine_name = engine
-        self.jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+        self.jobs = max(1, jobs if jobs is not None else default_jobs())
         self.cache = cache if cache is not None else ClipCache()
         self.retries = max(0, retries)
         self.on_progress = on_progress
