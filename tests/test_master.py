@@ -310,3 +310,27 @@ def test_peak_histogram_survives_gain_and_combine() -> None:
     assert master.limited_loudness(louder) == pytest.approx(
         master.limited_loudness(whole, 6.0), abs=0.05
     )
+
+
+def test_level_speakers_and_report() -> None:
+    quiet, loud = _pinkish(3.0, seed=5) * 0.2, _pinkish(3.0, seed=6)
+    per = {"Ada": master.measure(quiet, RATE), "Grace": master.measure(loud, RATE)}
+    gains = master.level_speakers(per, -16.0)
+    assert gains["Ada"] > gains["Grace"]
+    after = {n: per[n].with_gain(g).integrated for n, g in gains.items()}
+    assert after == pytest.approx({"Ada": -16.0, "Grace": -16.0}, abs=1e-6)
+    report = master.LoudnessReport(
+        integrated=-16.04,
+        true_peak=-1.52,
+        loudness_range=3.21,
+        target=-16.0,
+        gain=4.0,
+        speakers=tuple(
+            master.SpeakerLevel(n, per[n].integrated, after[n]) for n in ("Ada", "Grace")
+        ),
+    )
+    text = report.format()
+    assert text.splitlines()[0].startswith("loudness -16.0 LUFS (target -16.0)")
+    assert "true peak -1.5 dBTP" in text and "range 3.2 LU" in text
+    assert f"Ada    {per['Ada'].integrated:.1f} -> -16.0 LUFS" in text
+    assert report.to_dict()["speakers"]["Grace"]["after"] == pytest.approx(-16.0)
