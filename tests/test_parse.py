@@ -143,6 +143,12 @@ def test_title_opening_the_file_then_prose():
     assert [s.kind for s in script.segments] == ["narration", "turn"]
 
 
+def test_article_subheading_with_colon_is_not_a_speaker():
+    script = parse_text("Background:\n\nThe town voted.\n\nAnn: Hi.\n\nBo: Yo.\n")
+    assert script.speaker_names == ("Ann", "Bo")
+    assert [s.text for s in script.segments[:2]] == ["Background:", "The town voted."]
+
+
 def test_sentence_before_first_turn_is_not_a_title():
     script = parse_text("We spoke to her on Monday.\n\nAnn: Hello.\n")
     assert script.title is None

@@ -43,7 +43,9 @@ class Line:
     caps: bool = False
     """A name alone in capitals: a play-style label only if speech follows directly."""
     raw: str = ""
-    """For an Otter header: the line as written, kept in case context makes it prose."""
+    """For a label alone on its line: the line as written, in case context makes it prose."""
+    stamp: bool = False
+    """An Otter/Descript header (``Name  0:03``)."""
 
 
 def _label_line(number: int, lab: labels.Label, markdown: bool) -> Line:
@@ -81,7 +83,7 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
         header = labels.match_header(s)
         if header:
             prose = inline(s.lstrip("#").strip())
-            return replace(_label_line(number, header, markdown), raw=prose)
+            return replace(_label_line(number, header, markdown), raw=prose, stamp=True)
         m = HEADING.match(s)
         if m:
             return Line("heading", number, inline(m.group(2)), level=len(m.group(1)))
@@ -90,15 +92,25 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
             return Line("bullet", number, inline(m.group(1)))
     lab = labels.match_label(s)
     if lab:
-        return _label_line(number, lab, markdown)
+        return replace(_label_line(number, lab, markdown), raw=inline(s) if markdown else s)
     header = labels.match_header(s)
     if header:
-        return replace(_label_line(number, header, markdown), raw=s)
+        return replace(_label_line(number, header, markdown), raw=s, stamp=True)
     if labels.is_caps_name(s):
         return Line("text", number, s, caps=True)
     if markdown:
         return Line("text", number, inline(s), italic=is_italic_line(s))
     return Line("text", number, s)
+
+
+def _header_is_prose(
+    ln: Line, prev: Line | None, nxt: Line | None, seen_turn: bool, named: Counter[str | None]
+) -> bool:
+    if ln.kind != "label" or not ln.header or not ln.raw:
+        return False
+    if ln.stamp:
+        return prev is not None and prev.kind == "text"
+    return not seen_turn and named[ln.speaker] == 1 and (nxt is None or nxt.kind == "blank")
 
 
 def resolve_context(lines: list[Line]) -> list[Line]:
@@ -108,21 +120,24 @@ def resolve_context(lines: list[Line]) -> list[Line]:
       and a blank line (or the start) precedes it; otherwise it is text.
     * An Otter header (``Name  0:03``) right below a line of prose is that prose wrapping
       (``... we meet at\nParis 3:30``), not a speaker.
+    * Before the first turn, ``Background:`` alone on its line with a blank line below, a name
+      used nowhere else, is a heading of the article, not a speaker.
     * A Markdown ``### Name`` heading is a speaker when it reads as a name and the same name
       heads two or more sections or labels a turn elsewhere.
     """
     named = Counter(ln.speaker for ln in lines if ln.kind == "label")
     headings = Counter(ln.text for ln in lines if ln.kind == "heading" and ln.level >= 2)
     out: list[Line] = []
+    seen_turn = False
     for i, ln in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
         if ln.caps:
             prev_ok = i == 0 or lines[i - 1].kind in ("blank", "timestamp")
-            nxt = lines[i + 1] if i + 1 < len(lines) else None
             if prev_ok and nxt is not None and nxt.kind == "text" and not nxt.caps:
                 ln = Line("label", ln.number, "", ln.text, header=True)
             else:
                 ln = replace(ln, caps=False)
-        elif ln.raw and i > 0 and lines[i - 1].kind == "text":
+        elif _header_is_prose(ln, lines[i - 1] if i else None, nxt, seen_turn, named):
             ln = Line("text", ln.number, ln.raw)
         elif (
             ln.kind == "heading"
@@ -131,5 +146,6 @@ def resolve_context(lines: list[Line]) -> list[Line]:
             and (headings[ln.text] >= 2 or named[ln.text] >= 1)
         ):
             ln = Line("label", ln.number, "", ln.text, header=True)
+        seen_turn = seen_turn or (ln.kind == "label" and bool(ln.text))
         out.append(ln)
     return out
