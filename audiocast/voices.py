@@ -35,10 +35,14 @@ def builtin_folder() -> Traversable | None:
     """The built-in profiles: the installed package, or ``voices/`` beside a source checkout."""
     try:
         return resources.files(BUILTIN_PACKAGE)
-    except ModuleNotFoundError:
-        # An editable (path-based) install cannot remap voices/ to a package name.
-        checkout = Path(__file__).resolve().parent.parent / "voices"
-        return checkout if checkout.is_dir() else None
+    except (ModuleNotFoundError, TypeError, AttributeError):
+        # An editable (path-based) install cannot remap voices/ to a package name; an old
+        # importlib may not read a namespace package. Look where the files would be.
+        here = Path(__file__).resolve().parent
+        for folder in (here / "profiles", here.parent / "voices"):
+            if folder.is_dir():
+                return folder
+        return None
 
 
 def discover_profiles(
