@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import io
+import itertools
 import json
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audiocast.export.captions import to_srt, to_transcript_json, to_vtt, write_captions
 from audiocast.export.chapters import chapters_json, chapters_path, write_chapters_json
@@ -109,3 +114,48 @@ def test_timestamps_never_roll_over_wrongly(seconds: float) -> None:
     h, m, s = stamp.split(":")
     assert float(h) * 3600 + float(m) * 60 + float(s) == pytest.approx(seconds, abs=0.001)
     assert int(m) < 60 and float(s) < 60
+
+
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n&<>"),
+    min_size=1,
+    max_size=40,
+).filter(lambda t: t.split())
+_speaker = st.none() | st.text(
+    alphabet=st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x2FF) | st.just(" "),
+    min_size=1,
+    max_size=12,
+).filter(lambda t: t.strip())
+
+
+@st.composite
+def _cues(draw: st.DrawFn) -> list[CaptionCue]:
+    times = sorted(draw(st.lists(st.integers(0, 10_000_000), min_size=2, max_size=12)))
+    return [
+        CaptionCue(a / 1000, b / 1000, draw(_text), draw(_speaker))
+        for a, b in itertools.pairwise(times)
+    ]
+
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+@given(_cues())
+@settings(max_examples=60, deadline=None)
+def test_vtt_and_srt_parse_back_with_independent_parsers(cues: list[CaptionCue]) -> None:
+    webvtt = pytest.importorskip("webvtt")
+    srt = pytest.importorskip("srt")
+    parsed = webvtt.from_buffer(io.StringIO(to_vtt(cues))).captions
+    assert len(parsed) == len(cues)
+    for cue, cap in zip(cues, parsed, strict=True):
+        assert _seconds(cap.start) == pytest.approx(cue.start)
+        assert _seconds(cap.end) == pytest.approx(cue.end)
+        assert html.unescape(cap.text) == " ".join(cue.text.split())
+        assert cap.voice == (" ".join(cue.speaker.split()) if cue.speaker else None)
+    subs = list(srt.parse(to_srt(cues)))
+    assert [s.start.total_seconds() for s in subs] == pytest.approx([c.start for c in cues])
+    assert [s.end.total_seconds() for s in subs] == pytest.approx([c.end for c in cues])
+    for cue, sub in zip(cues, subs, strict=True):
+        assert sub.content.endswith(" ".join(cue.text.split()))
