@@ -73,6 +73,7 @@ def check_command(files: tuple[Path, ...], stats: bool, fmt: str) -> None:
     Findings print as FILE:LINE: message.
     """
     reports: list[dict[str, object]] = []
+    errors: list[dict[str, object]] = []
     found = unreadable = False
     for file in files:
         try:
@@ -80,6 +81,7 @@ def check_command(files: tuple[Path, ...], stats: bool, fmt: str) -> None:
         except InputError as exc:
             unreadable = True
             click.echo(f"audiocast: error: {exc}", err=True)
+            errors.append({"path": str(file), "line": exc.line, "message": str(exc)})
             if fmt == "github":
                 click.echo(github_annotation(str(file), exc.line, exc.message))
             continue
@@ -98,7 +100,8 @@ def check_command(files: tuple[Path, ...], stats: bool, fmt: str) -> None:
             click.echo(f"{file}: spoken length estimate")
             click.echo("\n".join(stats_lines(per_speaker)))
     if fmt == "json":
-        click.echo(json.dumps({"files": reports}, ensure_ascii=False, indent=2))
+        data = {"files": reports, "errors": errors}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     sys.exit(2 if unreadable else 1 if found else 0)
 
 

@@ -127,6 +127,16 @@ def test_check_stats_and_formats(tmp_path: Path):
     assert runner.invoke(cli, ["check", "--format", "xml", str(path)]).exit_code == 2
 
 
+def test_check_json_lists_unreadable_files(tmp_path: Path):
+    missing = tmp_path / "missing.txt"
+    result = CliRunner().invoke(cli, ["check", "--format", "json", str(missing)])
+    assert result.exit_code == 2
+    data = json.loads(result.output[result.output.index("{") :])
+    assert data["files"] == []
+    assert data["errors"][0]["path"] == str(missing)
+    assert "no such file" in data["errors"][0]["message"]
+
+
 def test_pre_commit_hook_runs_check_on_scripts():
     import re
 
