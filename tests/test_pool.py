@@ -228,6 +228,15 @@ def test_an_unknown_voice_fails_at_once(tmp_path: Path, log: Path, jobs: int) ->
     assert len(calls(log)) == 0
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_engine_that_cannot_start_is_reported(tmp_path: Path, jobs: int) -> None:
+    with (
+        pytest.raises(VoiceError, match="unknown speech engine 'fak'"),
+        SynthesisPool("fak", jobs=jobs, cache=ClipCache(tmp_path / "c")) as pool,
+    ):
+        list(pool.synthesize([SpeechRequest("Hello there.", ALTO)]))
+
+
 def test_stopping_early_leaves_the_pool_usable(tmp_path: Path, log: Path) -> None:
     texts = [f"Line {i} of a long run." for i in range(30)]
     with SynthesisPool("fake", jobs=2, cache=ClipCache(tmp_path / "c")) as pool:

@@ -374,11 +374,14 @@ class SynthesisPool:
                     outcome = _attempt(self._engine, task)
                 self._settle(task, outcome)
             return
-        for worker in self._workers:
+        for worker in list(self._workers):
             if worker.ready and worker.task is None and self._pending:
                 worker.task = self._pending.popleft()
                 worker.deadline = time.monotonic() + self.timeout
-                worker.conn.send(worker.task)
+                try:
+                    worker.conn.send(worker.task)
+                except OSError:  # it died since it last spoke
+                    self._replace(worker, "the worker process died")
         busy = [w.deadline for w in self._workers if w.task is not None]
         timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
         handles: list[Any] = [w.conn for w in self._workers]
