@@ -447,3 +447,18 @@ def test_pathological_lines_stay_linear():
     nasty = "A" * 50_000 + ":" + " x" * 1000 + "\n\n" + "*" * 100_000 + "\n\n" + "[" * 50_000
     script = parse_text("Ann: Hi.\n\n" + nasty + "\n", source=Path("n.md"))
     assert script.speaker_names == ("Ann",)
+
+
+@pytest.mark.parametrize(
+    ("text", "layout"),
+    [
+        ("1\n00:00:01,000 --> 00:00:02,000\nANN: Hi.\n", "srt"),
+        ("title: T\nsegments:\n  - Ann: Hi.\n", "yaml"),
+        ("# T\n\n**Ann:** Hi.\n\n**Bo:** Yo.\n", "markdown"),
+        ("Ann: Hi.\n\nBo: Yo.\n", "text"),
+    ],
+)
+def test_layout_detected_from_content(text: str, layout: str):
+    script = parse_text(text)
+    assert script.format == layout
+    assert len(script.turns) >= 1
