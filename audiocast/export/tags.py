@@ -290,7 +290,7 @@ def _write_vorbis(
 
 
 def _write_mp4(path: Path, tags: EpisodeTags, cover: Cover | None) -> None:
-    audio = MP4(path)
+    audio: Any = MP4(path)
     if audio.tags is None:
         audio.add_tags()
     audio.tags.clear()
