@@ -111,6 +111,7 @@ class Pyttsx3Synthesizer:
         self._variants: frozenset[str] | None = None
         self._checked: set[str] = set()
         self._espeak_source = ""
+        self._control: _EspeakControl | None = None
 
     # -- the engine ----------------------------------------------------------------------
 
@@ -148,6 +149,13 @@ class Pyttsx3Synthesizer:
 
     def _on_error(self, name: object = None, exception: BaseException | None = None) -> None:
         self._errors.append(exception or EngineError("unknown pyttsx3 error"))
+
+    def _espeak_control(self) -> _EspeakControl | None:
+        if not self._is_espeak:
+            return None
+        if self._control is None:
+            self._control = _EspeakControl()
+        return self._control
 
     @property
     def _is_espeak(self) -> bool:
@@ -328,7 +336,7 @@ class Pyttsx3Synthesizer:
 
     def _speak_once(self, text: str, voice: VoiceProfile, rate: int, out: Path) -> None:
         engine = self._get_engine()
-        espeak = _EspeakControl.get() if self._is_espeak else None
+        espeak = self._espeak_control()
         out.unlink(missing_ok=True)
         try:
             with _quiet():
@@ -344,6 +352,13 @@ class Pyttsx3Synthesizer:
                 self._apply(engine, espeak, voice, rate)
                 engine.save_to_file(text, str(out))
                 engine.runAndWait()
+                # runAndWait can return before eSpeak's thread has finished (and printed
+                # "Audio saved"): wait for the callback while stdout is still redirected.
+                deadline = time.monotonic() + WAIT_SECONDS
+                while not self._finished and not self._errors and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                if espeak:
+                    espeak.settle()
         except RuntimeError as exc:
             # A run loop left open by an earlier failure; close it so the retry can start.
             with contextlib.suppress(RuntimeError):
@@ -405,8 +420,6 @@ class _EspeakControl:
     (pyttsx3 declares ``espeak_GetParameter`` with one argument; it takes two.)
     """
 
-    _instance: _EspeakControl | None = None
-
     def __init__(self) -> None:
         from pyttsx3.drivers import _espeak
 
@@ -414,13 +427,6 @@ class _EspeakControl:
             ("espeak_GetParameter", _espeak.dll)
         )
         self._playing = ctypes.CFUNCTYPE(ctypes.c_int)(("espeak_IsPlaying", _espeak.dll))
-
-    @classmethod
-    def get(cls) -> _EspeakControl:
-        # One per process, like the library it wraps.
-        if cls._instance is None:
-            cls._instance = cls()
-        return cls._instance
 
     def parameters(self, which: Iterable[int]) -> dict[int, int]:
         return {p: int(self._get(p, 1)) for p in which}
