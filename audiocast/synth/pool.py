@@ -36,6 +36,9 @@ DEFAULT_TIMEOUT = 120.0
 """Seconds one request may take in a worker before the worker is killed and the request retried.
 A sentence takes well under a second; this only catches an engine that hangs."""
 LOOKAHEAD_PER_JOB = 4
+"""Requests scheduled ahead of the consumer, per worker: what bounds memory and temp files."""
+PIPELINE_DEPTH = 3
+"""Jobs queued in one worker at a time (at most ``LOOKAHEAD_PER_JOB``)."""
 _STOP_GRACE = 2.0
 
 ProgressCallback = Callable[[int, int], None]
@@ -162,8 +165,10 @@ class _Worker:
         self._child_end: Connection | None = child_end
         self.conn: Connection = parent_end
         self.ready = False
-        self.task: _Task | None = None
+        self.tasks: deque[_Task] = deque()
+        """Sent and not yet answered, oldest first: the worker is busy with the first."""
         self.deadline = 0.0
+        """When the first task is overdue."""
         self.started = False
 
     def start(self) -> None:
@@ -282,12 +287,12 @@ class SynthesisPool:
         """Stop the workers (at once when ``force``) and delete temporary files. Idempotent."""
         workers, self._workers = self._workers, []
         for worker in workers:
-            if worker.task is None and not force:
+            if not worker.tasks and not force:
                 with contextlib.suppress(OSError):
                     worker.conn.send(None)
         deadline = time.monotonic() + (0.0 if force else _STOP_GRACE)
         for worker in workers:
-            worker.stop(max(0.0, deadline - time.monotonic()) if worker.task is None else 0.0)
+            worker.stop(0.0 if worker.tasks else max(0.0, deadline - time.monotonic()))
         if self._engine is not None:
             engine, self._engine = self._engine, None
             engine.close()
@@ -374,15 +379,20 @@ class SynthesisPool:
                     outcome = _attempt(self._engine, task)
                 self._settle(task, outcome)
             return
+        # Each worker gets a few jobs queued, so it keeps working while the consumer is busy
+        # with the clips already yielded (this generator only runs when asked for a clip).
         for worker in list(self._workers):
-            if worker.ready and worker.task is None and self._pending:
-                worker.task = self._pending.popleft()
-                worker.deadline = time.monotonic() + self.timeout
+            while worker.ready and len(worker.tasks) < PIPELINE_DEPTH and self._pending:
+                task = self._pending.popleft()
+                if not worker.tasks:
+                    worker.deadline = time.monotonic() + self.timeout
+                worker.tasks.append(task)
                 try:
-                    worker.conn.send(worker.task)
+                    worker.conn.send(task)
                 except OSError:  # it died since it last spoke
                     self._replace(worker, "the worker process died")
-        busy = [w.deadline for w in self._workers if w.task is not None]
+                    break
+        busy = [w.deadline for w in self._workers if w.tasks]
         timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
         handles: list[Any] = [w.conn for w in self._workers]
         handles += [w.process.sentinel for w in self._workers]
@@ -397,7 +407,7 @@ class SynthesisPool:
                 self._on_message(worker, message)
             elif worker.process.sentinel in events:
                 self._replace(worker, f"the worker process died (exit {worker.process.exitcode})")
-            elif worker.task is not None and time.monotonic() >= worker.deadline:
+            elif worker.tasks and time.monotonic() >= worker.deadline:
                 self._replace(worker, f"no clip after {self.timeout:g} s")
 
     def _on_message(self, worker: _Worker, message: tuple[Any, ...]) -> None:
@@ -408,8 +418,9 @@ class SynthesisPool:
         elif kind == "fatal":
             raise _unpack(message[1])
         elif kind == "outcome":
-            task, worker.task = worker.task, None
-            assert task is not None
+            task = worker.tasks.popleft()
+            if worker.tasks:
+                worker.deadline = time.monotonic() + self.timeout
             self._settle(task, message[1])
 
     def _settle(self, task: _Task, outcome: _Outcome) -> None:
@@ -435,8 +446,7 @@ class SynthesisPool:
         self._pending.appendleft(self._task(task.key, task.request))
 
     def _replace(self, worker: _Worker, reason: str) -> None:
-        task = worker.task
-        worker.task = None
+        tasks, worker.tasks = worker.tasks, deque()
         self._workers.remove(worker)
         worker.stop(0.0)
         if not worker.ready:
@@ -448,10 +458,16 @@ class SynthesisPool:
                     hint="run with --jobs 1 to see the engine's own error",
                 )
         self._spawn()
-        if task is not None:
-            task.out.unlink(missing_ok=True)
-            if task.key in self._waiting:
-                self._retry(task, reason)
+        if not tasks:
+            return
+        # Only the first job was running; the ones queued behind it go back without penalty.
+        for queued in reversed(list(tasks)[1:]):
+            queued.out.unlink(missing_ok=True)
+            self._pending.appendleft(queued)
+        task = tasks[0]
+        task.out.unlink(missing_ok=True)
+        if task.key in self._waiting:
+            self._retry(task, reason)
 
     def _spawn(self) -> None:
         self._spawned += 1
