@@ -316,3 +316,32 @@ def test_bundled_espeak_on_a_fresh_process(tmp_path: Path) -> None:
     assert result["version"].endswith("(bundled)")
     assert result["duration"] > 0.5
     assert "Audio saved" not in done.stdout
+
+
+def test_a_forked_child_fails_clearly_instead_of_hanging(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        f"""
+        import os
+        from pathlib import Path
+        from audiocast.errors import EngineError
+        from audiocast.model import VoiceProfile
+        from audiocast.synth.pyttsx3_backend import Pyttsx3Synthesizer
+        voice = VoiceProfile("t", "en-us")
+        Pyttsx3Synthesizer().synthesize("Parent.", voice, Path({str(tmp_path / "p.wav")!r}))
+        pid = os.fork()
+        if pid == 0:
+            try:
+                Pyttsx3Synthesizer().synthesize("Child.", voice, Path({str(tmp_path / "c.wav")!r}))
+                os._exit(0)
+            except EngineError as exc:
+                print(exc, flush=True)
+                os._exit(3)
+        _, status = os.waitpid(pid, 0)
+        print("child exit", os.waitstatus_to_exitcode(status))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "forked" in done.stdout and "spawn" in done.stdout
+    assert done.stdout.strip().endswith("child exit 3")
+    assert not (tmp_path / "c.wav").exists()

@@ -24,6 +24,7 @@ import difflib
 import io
 import os
 import re
+import sys
 import tempfile
 import time
 import wave
@@ -123,6 +124,7 @@ class Pyttsx3Synthesizer:
                     hint="start worker processes with the 'spawn' method",
                 )
             return self._engine
+        _refuse_inherited_espeak()
         info = prepare_espeak()
         self._espeak_source = info.source if info else ""
         try:
@@ -141,6 +143,7 @@ class Pyttsx3Synthesizer:
         ]
         self._engine = engine
         self._pid = os.getpid()
+        _ESPEAK_OWNER[:] = [self._pid]
         return engine
 
     def _on_finished(self, name: object = None, completed: bool = True) -> None:
@@ -436,6 +439,21 @@ class _EspeakControl:
         deadline = time.monotonic() + timeout
         while self._playing() and time.monotonic() < deadline:
             time.sleep(0.002)
+
+
+_ESPEAK_OWNER: list[int] = []
+"""The process that initialised eSpeak NG: a fact about the process, hence module-level."""
+
+
+def _refuse_inherited_espeak() -> None:
+    """Fail clearly, instead of hanging, in a child forked from a process that ran eSpeak."""
+    driver = sys.modules.get("pyttsx3.drivers.espeak")
+    initialised = getattr(getattr(driver, "EspeakDriver", None), "_moduleInitialized", False)
+    if initialised and _ESPEAK_OWNER and _ESPEAK_OWNER[0] != os.getpid():
+        raise EngineError(
+            "eSpeak NG was started before this process was forked and would hang here",
+            hint="start worker processes with the 'spawn' method",
+        )
 
 
 def _did_you_mean(near: list[str], otherwise: str) -> str:
