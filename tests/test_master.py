@@ -179,13 +179,19 @@ def _limit(x: np.ndarray, chunks: int, **kwargs) -> np.ndarray:
 
 @pytest.mark.parametrize("chunks", [1, 7, 300])
 def test_limiter_holds_the_ceiling_and_keeps_length(chunks: int) -> None:
-    x = master.apply_gain(_speechlike(4.0), 12.0)  # peaks far over 0 dBFS
+    x = master.apply_gain(_speechlike(4.0), 26.0)
+    assert master.measure(x, RATE).true_peak_db > 3.0  # peaks far over the ceiling
     y = _limit(x, chunks)
     assert y.size == x.size
     assert master.measure(y, RATE).true_peak_db <= -1.0
-    # It limits peaks, not the whole signal: quiet passages are untouched.
-    quiet = np.abs(x) < 0.01
-    assert np.allclose(y[quiet], x[quiet], atol=0.011)
+    # It limits peaks, not the whole signal: samples with no peak over the threshold within
+    # 40 ms (more than look-ahead + hold + release) pass unchanged.
+    from scipy.ndimage import maximum_filter1d
+
+    near = maximum_filter1d(master.oversampled_peaks(x), size=2 * round(0.04 * RATE) + 1)
+    calm = near < 10 ** (-1.5 / 20)
+    assert calm.mean() > 0.2
+    assert np.array_equal(y[calm], x[calm])
 
 
 def test_limiter_is_transparent_below_the_ceiling() -> None:
@@ -338,7 +344,8 @@ def test_level_speakers_and_report() -> None:
 
 def test_limiter_output_does_not_depend_on_chunking() -> None:
     # Chunks smaller than the latency (9 samples) included: the result is bit-identical.
-    x = master.apply_gain(_speechlike(1.0, seed=9)[: RATE // 4], 10.0)
+    x = master.apply_gain(_speechlike(1.0, seed=9)[: RATE // 4], 26.0)
     whole = _limit(x, 1)
+    assert not np.array_equal(whole, x)  # it did limit
     for chunks in (3, 700, x.size // 9):
         assert np.array_equal(_limit(x, chunks), whole)
