@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
-from scipy.signal import lfilter, lfilter_zi, oaconvolve, resample_poly
+from scipy.signal import lfilter, oaconvolve, resample_poly
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -223,7 +223,8 @@ class Meter:
         self._tail = np.zeros(0)  # context so oversampling sees across chunk edges
         self._hist = np.zeros(_HIST_BINS)
         self._frame = max(1, round(rate * _HIST_FRAME))
-        # Frames either side that the limiter's reach covers (look-ahead before, plus hold after).
+        # Width in frames (odd) of the limiter's reach around a peak: look-ahead before it,
+        # hold and release after it.
         self._reach = 2 * math.ceil((2 * LOOKAHEAD + HOLD) / _HIST_FRAME / 2) + 1
 
     def feed(self, samples: npt.ArrayLike) -> None:
@@ -231,9 +232,8 @@ class Meter:
         if x.size == 0:
             return
         if self._z1 is None:
-            # Start the filters from a steady state of zero input: the same as lfilter's default.
-            self._z1 = lfilter_zi(self._b1, self._a1) * 0.0
-            self._z2 = lfilter_zi(self._b2, self._a2) * 0.0
+            # Filters start at rest, as lfilter's default; the state then carries across chunks.
+            self._z1, self._z2 = np.zeros(2), np.zeros(2)
         y, self._z1 = lfilter(self._b1, self._a1, x, zi=self._z1)
         y, self._z2 = lfilter(self._b2, self._a2, y, zi=self._z2)
         sq = y * y
