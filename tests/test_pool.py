@@ -125,6 +125,10 @@ def test_cache_hits_skip_the_engine_and_an_edit_costs_one_clip(tmp_path: Path, l
     with SynthesisPool("fake", jobs=2, cache=cache) as pool:
         second = list(pool.synthesize(requests_for(texts)))
         assert pool.synthesized == 1
+        assert pool.workers_started == 1
+    with SynthesisPool("fake", jobs=2, cache=cache) as pool:
+        assert list(pool.synthesize(requests_for(texts))) == second
+        assert pool.workers_started == 0
     assert len(calls(log)) == 11
     assert calls(log)[-1]["text"] == texts[4]
     assert [c.path for i, c in enumerate(second) if i != 4] == [

@@ -244,7 +244,8 @@ class SynthesisPool:
         self.in_process = self.jobs == 1 if in_process is None else in_process
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
-        self._spawned = 0
+        self.workers_started = 0
+        """Worker processes started so far, replacements included."""
         self._early_deaths = 0
         self._engine: Synthesizer | None = None
         self._version: str | None = None
@@ -272,16 +273,15 @@ class SynthesisPool:
         if self._tmpdir is not None:
             return
         self._tmpdir = Path(tempfile.mkdtemp(prefix="audiocast-synth-"))
-        try:
-            if self.in_process:
+        # Workers are started on the first cache miss, as many as there is work for: a
+        # re-render served from the cache starts none.
+        if self.in_process:
+            try:
                 self._engine = get_synthesizer(self.engine_name)
                 self._version = self._engine.version()
-            else:
-                for _ in range(self.jobs):
-                    self._spawn()
-        except BaseException:
-            self.close(force=True)
-            raise
+            except BaseException:
+                self.close(force=True)
+                raise
 
     def close(self, force: bool = False) -> None:
         """Stop the workers (at once when ``force``) and delete temporary files. Idempotent."""
@@ -302,10 +302,18 @@ class SynthesisPool:
 
     @property
     def engine_version(self) -> str:
-        """The engine's version (part of every cache key); waits for a worker to report it."""
+        """The engine's version (part of every cache key).
+
+        Asked of an engine made in this process for the purpose, which is cheaper than a
+        worker (pyttsx3: 70 ms, a worker 200-300 ms) and safe, since workers are spawned.
+        """
         self.start()
-        while self._version is None:
-            self._pump()
+        if self._version is None:
+            probe = get_synthesizer(self.engine_name)
+            try:
+                self._version = probe.version()
+            finally:
+                probe.close()
         return self._version
 
     def key(self, request: SpeechRequest) -> str:
@@ -379,6 +387,10 @@ class SynthesisPool:
                     outcome = _attempt(self._engine, task)
                 self._settle(task, outcome)
             return
+        # One worker per pending job, up to ``jobs``; a starting or idle worker counts.
+        idle = sum(1 for w in self._workers if not w.tasks)
+        for _ in range(min(len(self._pending) - idle, self.jobs - len(self._workers))):
+            self._spawn()
         # Each worker gets a few jobs queued, so it keeps working while the consumer is busy
         # with the clips already yielded (this generator only runs when asked for a clip).
         for worker in list(self._workers):
@@ -394,6 +406,8 @@ class SynthesisPool:
                     break
         busy = [w.deadline for w in self._workers if w.tasks]
         timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
+        if not self._workers:
+            raise RuntimeError("SynthesisPool: waiting with no work and no workers")
         handles: list[Any] = [w.conn for w in self._workers]
         handles += [w.process.sentinel for w in self._workers]
         events = set(wait(handles, timeout))
@@ -414,7 +428,6 @@ class SynthesisPool:
         kind = message[0]
         if kind == "ready":
             worker.ready = True
-            self._version = self._version or message[1]
         elif kind == "fatal":
             raise _unpack(message[1])
         elif kind == "outcome":
@@ -457,7 +470,6 @@ class SynthesisPool:
                     f"the {self.engine_name} engine's worker process keeps dying at start",
                     hint="run with --jobs 1 to see the engine's own error",
                 )
-        self._spawn()
         if not tasks:
             return
         # Only the first job was running; the ones queued behind it go back without penalty.
@@ -470,7 +482,7 @@ class SynthesisPool:
             self._retry(task, reason)
 
     def _spawn(self) -> None:
-        self._spawned += 1
-        worker = _Worker(self._ctx, self.engine_name, self._spawned)
+        self.workers_started += 1
+        worker = _Worker(self._ctx, self.engine_name, self.workers_started)
         self._workers.append(worker)
         worker.start()
