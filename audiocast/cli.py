@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +19,9 @@ from .errors import AudiocastError, InputError
 from .parse import load_script
 from .parse.jsonout import script_to_dict
 from .parse.show import script_to_text
+
+if TYPE_CHECKING:
+    from .model import EngineVoice
 
 
 class AudiocastGroup(click.Group):
@@ -103,6 +109,388 @@ def check_command(files: tuple[Path, ...], stats: bool, fmt: str) -> None:
         data = {"files": reports, "errors": errors}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     sys.exit(2 if unreadable else 1 if found else 0)
+
+
+# ---- rendering and voices ------------------------------------------------------------------
+
+
+def _only(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*(?:(?:\.\.|-)\s*(\d+))?\s*", value)
+    if not m:
+        raise click.BadParameter("use a segment number or a range such as 3..5")
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
+def _progress(quiet: bool) -> tuple[Any, Any]:
+    """A progress bar on stderr while synthesizing; none when quiet or not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label="synthesizing", file=sys.stderr)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(done - bar.pos)
+
+    @contextlib.contextmanager
+    def closing() -> Any:
+        try:
+            yield
+        finally:
+            if "bar" in state:
+                state["bar"].__exit__(None, None, None)
+
+    return closing(), update
+
+
+@cli.command()
+@click.argument("script", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Episode file; the extension picks the format (mp3, wav, ogg, opus, m4a, flac).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="YAML with render settings: cast, gaps, loudness, intro, outro.",
+)
+@click.option(
+    "--voice",
+    "voice_overrides",
+    multiple=True,
+    metavar="SPEAKER=VOICE",
+    help="Cast one speaker (a profile name or an engine voice id). Repeatable.",
+)
+@click.option(
+    "--voices",
+    "voices_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Another folder of voice profiles (YAML). Repeatable.",
+)
+@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 64), help="Synthesis workers [default: cores]."
+)
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+@click.option("--no-cache", is_flag=True, help="Synthesize every clip afresh, store nothing.")
+@click.option("--intro", help="Intro: an audio file, or a text the narrator speaks.")
+@click.option("--outro", help="Outro: an audio file, or a text the narrator speaks.")
+@click.option("--no-intro", is_flag=True, help="No intro at all.")
+@click.option("--no-outro", is_flag=True, help="No outro at all.")
+@click.option(
+    "--loudness",
+    type=click.FloatRange(-40, -5),
+    default=-16.0,
+    show_default=True,
+    help="Integrated loudness target in LUFS (-19 for mono spoken word).",
+)
+@click.option("--no-master", is_flag=True, help="Skip levelling, loudness and limiting.")
+@click.option(
+    "--no-sidecars",
+    is_flag=True,
+    help="Write only the audio: no chapters JSON, captions or transcript.",
+)
+@click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML).")
+@click.option("--only", "only", metavar="A..B", help="Render only segments A..B (from `parse`).")
+@click.option(
+    "--bitrate",
+    type=click.IntRange(16, 320),
+    default=96,
+    show_default=True,
+    help="kbit/s for lossy formats.",
+)
+@click.option(
+    "--gap", type=click.FloatRange(0, 10), help="Seconds between one speaker's paragraphs."
+)
+@click.option("--speaker-gap", type=click.FloatRange(0, 10), help="Seconds at a change of speaker.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def render(
+    script: Path,
+    output: Path | None,
+    config_file: Path | None,
+    voice_overrides: tuple[str, ...],
+    voices_dirs: tuple[Path, ...],
+    engine: str,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    intro: str | None,
+    outro: str | None,
+    no_intro: bool,
+    no_outro: bool,
+    loudness: float,
+    no_master: bool,
+    no_sidecars: bool,
+    lexicon: Path | None,
+    only: str | None,
+    bitrate: int,
+    gap: float | None,
+    speaker_gap: float | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Render SCRIPT to an episode: audio plus chapters, captions and transcript beside it."""
+    from .config import RenderConfig, bumper_from_option, load_config
+    from .pipeline import RenderOptions
+    from .pipeline import render as render_episode
+    from .report import format_duration, format_size, result_to_dict
+
+    config = load_config(config_file) if config_file else RenderConfig()
+    cast = dict(config.cast)
+    cast.update(_pairs(voice_overrides, "--voice"))
+    gaps = config.gaps
+    if gap is not None:
+        gaps = dataclasses.replace(gaps, paragraph=gap)
+    if speaker_gap is not None:
+        gaps = dataclasses.replace(gaps, speaker_change=speaker_gap)
+    bar, progress = _progress(quiet or as_json)
+    options = RenderOptions(
+        output=output,
+        engine=engine,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        cast=cast,
+        voices_dirs=tuple(voices_dirs) + config.voices_dirs,
+        lexicon=lexicon or config.lexicon,
+        gaps=gaps,
+        intro=bumper_from_option(intro, Path.cwd()) if intro else config.intro,
+        outro=bumper_from_option(outro, Path.cwd()) if outro else config.outro,
+        use_intro=not no_intro,
+        use_outro=not no_outro,
+        master=not no_master,
+        loudness=config.loudness if config.loudness is not None else loudness,
+        sidecars=not no_sidecars,
+        only=_only(only),
+        bitrate=bitrate,
+        progress=progress,
+    )
+    with bar:
+        result = render_episode(script, options)
+    if as_json:
+        click.echo(json.dumps(result_to_dict(result), indent=2))
+        return
+    for warning in result.warnings:
+        click.echo(f"audiocast: warning: {warning}", err=True)
+    if not quiet:
+        if options.master:
+            click.echo(result.loudness.format(), err=True)
+        extra = f" + {len(result.sidecars)} sidecars" if result.sidecars else ""
+        click.echo(
+            f"wrote {result.path} ({format_duration(result.duration)}, "
+            f"{format_size(result.size)}){extra}"
+        )
+
+
+@cli.command()
+@click.argument("text")
+@click.option(
+    "--voice",
+    "voice",
+    default="narrator",
+    show_default=True,
+    help="A profile name or an engine voice id.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("say.wav"),
+    show_default=True,
+    help="Clip file; the extension picks the format.",
+)
+@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@click.option("--rate", type=click.FloatRange(0.3, 3.0), default=1.0, help="Speed factor.")
+@click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML).")
+def say(
+    text: str, voice: str, output: Path, engine: str, rate: float, lexicon: Path | None
+) -> None:
+    """Speak TEXT with one voice into a file, for auditioning a voice or a pronunciation."""
+    from .pipeline import say_text
+
+    result = say_text(text, voice, output, engine=engine, rate=rate, lexicon=lexicon)
+    click.echo(f"wrote {result.path} ({result.duration:.2f} s)")
+
+
+@cli.command()
+@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@click.option(
+    "--voices",
+    "voices_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Another folder of voice profiles. Repeatable.",
+)
+@click.option("--all", "show_all", is_flag=True, help="List every engine voice, not only English.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def voices(engine: str, voices_dirs: tuple[Path, ...], show_all: bool, as_json: bool) -> None:
+    """List voice profiles and the engine's own voices."""
+    from .synth.base import get_synthesizer
+    from .voices import load_profiles
+
+    profiles = load_profiles(list(voices_dirs))
+    synth = get_synthesizer(engine)
+    try:
+        engine_voices = synth.voices()
+    finally:
+        synth.close()
+    if not show_all:
+        engine_voices = [v for v in engine_voices if _english(v)]
+    if as_json:
+        data = {
+            "profiles": [p.to_dict() for p in profiles.values()],
+            "engine": engine,
+            "engine_voices": [
+                {"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender}
+                for v in engine_voices
+            ],
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo("Profiles (use the name in a script's cast: or with --voice):")
+    width = max((len(n) for n in profiles), default=0)
+    for p in profiles.values():
+        roles = f" [{', '.join(p.roles)}]" if p.roles else ""
+        click.echo(f"  {p.name:<{width}}  {p.voice_id:<16} {p.description}{roles}")
+    click.echo(f"\nEngine voices ({engine}; any id works in cast:, add +f3, +m3... for variants):")
+    for v in engine_voices:
+        click.echo(f"  {v.id:<22} {v.name}")
+
+
+def _english(voice: EngineVoice) -> bool:
+    return any(lang.lower().startswith("en") for lang in voice.languages) or "en" in voice.id
+
+
+@cli.command("cast")
+@click.argument("script", type=click.Path(path_type=Path))
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="YAML with a cast: section."
+)
+@click.option(
+    "--voice",
+    "voice_overrides",
+    multiple=True,
+    metavar="SPEAKER=VOICE",
+    help="Cast one speaker. Repeatable.",
+)
+@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def cast_command(
+    script: Path,
+    config_file: Path | None,
+    voice_overrides: tuple[str, ...],
+    engine: str,
+    as_json: bool,
+) -> None:
+    """Show which voice each speaker of SCRIPT gets."""
+    from .config import RenderConfig, load_config
+    from .pipeline import cast_script
+    from .report import casting_to_dict
+
+    config = load_config(config_file) if config_file else RenderConfig()
+    overrides = dict(config.cast)
+    overrides.update(_pairs(voice_overrides, "--voice"))
+    parsed = load_script(script)
+    casting = cast_script(
+        parsed, overrides=overrides, engine=engine, voices_dirs=config.voices_dirs
+    )
+    if as_json:
+        click.echo(json.dumps(casting_to_dict(casting), indent=2))
+        return
+    width = max((len(n) for n in casting.voices), default=8)
+    for name, profile in casting.voices.items():
+        click.echo(
+            f"{name:<{width}}  {profile.name:<12} {profile.voice_id:<14} {profile.description}"
+        )
+    n = casting.narrator
+    click.echo(f"{'(narration)':<{width}}  {n.name:<12} {n.voice_id:<14} {n.description}")
+    for warning in casting.warnings:
+        click.echo(f"audiocast: warning: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("episode", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def info(episode: Path, as_json: bool) -> None:
+    """What a listener's app will see: duration, loudness, tags and chapters of EPISODE."""
+    from .export.probe import episode_info, format_info
+
+    data = episode_info(episode)
+    click.echo(json.dumps(data, indent=2) if as_json else format_info(data))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("feed.xml"),
+    show_default=True,
+    help="Feed file.",
+)
+@click.option(
+    "--show",
+    "show_file",
+    type=click.Path(path_type=Path),
+    help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
+)
+@click.option("--base-url", required=True, help="Public URL where DIRECTORY's files are served.")
+def feed(directory: Path, output: Path, show_file: Path | None, base_url: str) -> None:
+    """Write a podcast RSS feed of the episodes rendered into DIRECTORY."""
+    from .export.feed import load_show_settings, write_feed
+
+    show = load_show_settings(show_file or directory / "show.yaml")
+    count = write_feed(output, directory, show, base_url)
+    click.echo(f"wrote {output} ({count} episodes)")
+
+
+@cli.group()
+def cache() -> None:
+    """Inspect or empty the clip cache."""
+
+
+@cache.command("info")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+def cache_info(cache_dir: Path | None) -> None:
+    """Where the cache is, how many clips and how much space."""
+    from .report import format_size
+    from .synth.cache import ClipCache, default_cache_dir
+
+    data = ClipCache(cache_dir or default_cache_dir()).info()
+    click.echo(f"{data.path}: {data.entries} clips, {format_size(data.bytes)}")
+
+
+@cache.command("clear")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+def cache_clear(cache_dir: Path | None) -> None:
+    """Delete every cached clip."""
+    from .synth.cache import ClipCache, default_cache_dir
+
+    store = ClipCache(cache_dir or default_cache_dir())
+    removed = store.clear()
+    click.echo(f"removed {removed} clips from {store.info().path}")
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        name, sep, voice = value.partition("=")
+        if not sep or not name.strip() or not voice.strip():
+            raise click.BadParameter(f"use SPEAKER=VOICE, got {value!r}", param_hint=option)
+        out[name.strip()] = voice.strip()
+    return out
 
 
 def main() -> None:

@@ -1,0 +1,123 @@
+"""Streaming encoder: float32 mono samples in, a finished audio file out, through one ffmpeg.
+
+The episode is fed piece by piece to ffmpeg's stdin, so memory does not grow with its length
+and encoding overlaps synthesis. The output extension picks the format.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from ..errors import AudioError, OutputError
+from ..runtime import find_ffmpeg
+
+
+@dataclass(frozen=True)
+class Format:
+    extension: str
+    codec_args: tuple[str, ...]
+    mime: str
+    rate: int = 44_100
+
+
+FORMATS: dict[str, Format] = {
+    ".mp3": Format(".mp3", ("-c:a", "libmp3lame", "-b:a", "{bitrate}k"), "audio/mpeg"),
+    ".wav": Format(".wav", ("-c:a", "pcm_s16le"), "audio/wav"),
+    ".flac": Format(".flac", ("-c:a", "flac"), "audio/flac"),
+    ".m4a": Format(
+        ".m4a", ("-c:a", "aac", "-b:a", "{bitrate}k", "-movflags", "+faststart"), "audio/mp4"
+    ),
+    ".ogg": Format(".ogg", ("-c:a", "libopus", "-b:a", "{bitrate}k"), "audio/ogg", 48_000),
+    ".opus": Format(".opus", ("-c:a", "libopus", "-b:a", "{bitrate}k"), "audio/ogg", 48_000),
+}
+
+
+def format_for(path: Path) -> Format:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise OutputError(
+            f"unknown output format {path.suffix or '(no extension)'!r}",
+            path=path,
+            hint=f"use one of {', '.join(sorted(FORMATS))}",
+        )
+    return fmt
+
+
+class Encoder:
+    """``write()`` float32 chunks, then ``close()``; the file at ``path`` is then complete.
+
+    ``path`` should be a temporary name (see ``audiocast.atomic``): a failed encode leaves a
+    partial file there for the caller to remove.
+    """
+
+    def __init__(self, path: Path, input_rate: int, bitrate: int = 96) -> None:
+        self.path = path
+        fmt = format_for(path)
+        codec = [a.format(bitrate=bitrate) for a in fmt.codec_args]
+        # ffmpeg may write more than a pipe holds before we read it; a file never blocks.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()/abort()
+        cmd = [find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
+        cmd += ["-f", "f32le", "-ar", str(input_rate), "-ac", "1", "-i", "pipe:0"]
+        cmd += ["-ar", str(fmt.rate), *codec, "-f", _muxer(fmt), str(path)]
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=self._stderr)
+        self.frames = 0
+
+    def write(self, samples: np.ndarray) -> None:
+        if samples.size == 0:
+            return
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(np.ascontiguousarray(samples, dtype="<f4").tobytes())
+        except BrokenPipeError:
+            self._fail()
+        self.frames += samples.size
+
+    def close(self) -> None:
+        assert self._proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._proc.stdin.close()
+        if self._proc.wait() != 0:
+            self._fail()
+        self._stderr.close()
+
+    def abort(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._stderr.close()
+
+    def _fail(self) -> None:
+        self._proc.kill()
+        self._proc.wait()
+        self._stderr.seek(0)
+        lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+        self._stderr.close()
+        reason = lines[-1] if lines else f"ffmpeg exited with {self._proc.returncode}"
+        if "No space left" in reason:
+            raise OutputError("no space left on device", path=self.path, hint="free space")
+        raise AudioError(f"encoding failed: {reason}", path=self.path)
+
+    def __enter__(self) -> Encoder:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def _muxer(fmt: Format) -> str:
+    return {".m4a": "ipod", ".opus": "ogg", ".ogg": "ogg"}.get(fmt.extension, fmt.extension[1:])

@@ -1,0 +1,195 @@
+"""Audio pieces for the timeline: speech clips, silences, stings and beds, at one sample rate.
+
+Everything the episode contains passes through here as a mono float32 numpy array at
+``SAMPLE_RATE``; the pipeline streams the arrays to the encoder one piece at a time, so the
+whole episode is never held in memory. pydub stays behind this module: it generates the default
+sting and shapes the short intro and outro beds, where its small vocabulary (generators, fades,
+overlay) is exactly what is needed; the long speech stream is plain arrays joined once.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+import wave
+from dataclasses import dataclass
+from math import gcd
+from pathlib import Path
+
+import numpy as np
+from scipy.signal import resample_poly
+
+with warnings.catch_warnings():
+    # pydub warns at import when no ffmpeg is on PATH (nothing here asks pydub to run one),
+    # and Python 3.11-3.12 warn that its audioop is deprecated (3.13+ gets audioop-lts).
+    warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from pydub import AudioSegment
+    from pydub.generators import Sine
+
+from .errors import AudioError, InputError
+from .model import Clip
+from .runtime import find_ffmpeg
+
+SAMPLE_RATE = 44_100
+AUDIO_EXTENSIONS = (".mp3", ".wav", ".ogg", ".opus", ".m4a", ".flac", ".aac")
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Silence, in seconds, placed before a piece of speech."""
+
+    sentence: float = 0.3
+    """Between sentences of one paragraph (the engine's own trailing silence is trimmed)."""
+    paragraph: float = 0.4
+    """Between paragraphs or turns of one speaker."""
+    speaker_change: float = 0.65
+    """At a change of speaker: a little longer, as people leave room before answering."""
+    cue: float = 0.6
+    """A stage direction such as ``(laughs)`` when the script gives no length."""
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(max(0, round(seconds * SAMPLE_RATE)), dtype=np.float32)
+
+
+def read_clip(clip: Clip) -> np.ndarray:
+    """A synthesized WAV clip as float32 at ``SAMPLE_RATE``."""
+    try:
+        with wave.open(str(clip.path), "rb") as w:
+            if w.getsampwidth() != 2:
+                raise AudioError(f"clip is not 16-bit PCM: {clip.path}")
+            raw = w.readframes(w.getnframes())
+            rate, channels = w.getframerate(), w.getnchannels()
+    except (OSError, EOFError, wave.Error) as exc:
+        raise AudioError(f"cannot read clip {clip.path}: {exc}") from None
+    samples = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+    if channels > 1:
+        samples = samples.reshape(-1, channels).mean(axis=1)
+    return resample(samples, rate)
+
+
+def resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    if rate == SAMPLE_RATE or samples.size == 0:
+        return samples.astype(np.float32, copy=False)
+    g = gcd(SAMPLE_RATE, rate)
+    return resample_poly(samples, SAMPLE_RATE // g, rate // g).astype(np.float32)
+
+
+def trim_silence(
+    samples: np.ndarray, threshold_db: float = -50.0, keep: float = 0.03
+) -> np.ndarray:
+    """Cut the engine's leading and trailing silence, keeping ``keep`` seconds around the words.
+
+    Gaps are then ours to set, and a caption cue placed at the clip's start starts on the speech.
+    """
+    frame = SAMPLE_RATE // 100
+    n = samples.size // frame
+    if n == 0:
+        return samples
+    rms = np.sqrt(np.mean(samples[: n * frame].reshape(n, frame) ** 2, axis=1) + 1e-12)
+    loud = np.flatnonzero(20 * np.log10(rms) > threshold_db)
+    if loud.size == 0:
+        return samples[:0]
+    pad = round(keep * SAMPLE_RATE)
+    start = max(0, loud[0] * frame - pad)
+    end = min(samples.size, (loud[-1] + 1) * frame + pad)
+    return samples[start:end]
+
+
+def join(pieces: list[np.ndarray]) -> np.ndarray:
+    """Concatenate once (never ``a + b`` in a loop, which is quadratic)."""
+    if not pieces:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate(pieces).astype(np.float32, copy=False)
+
+
+def decode_file(path: Path) -> np.ndarray:
+    """Any audio file ffmpeg reads, as mono float32 at ``SAMPLE_RATE``.
+
+    Decoded with ffmpeg directly: pydub's ``from_file`` would call ffprobe, which the bundled
+    ffmpeg does not ship.
+    """
+    if not path.exists():
+        raise InputError("audio file not found", path=path, hint="check the path in the script")
+    if path.is_dir():
+        raise InputError("is a directory, not an audio file", path=path)
+    cmd = [find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path)]
+    cmd += ["-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    if proc.returncode != 0 or not proc.stdout:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = detail[-1] if detail else "no audio in it"
+        raise InputError(
+            f"cannot decode audio: {reason}", path=path, hint="use a valid mp3, wav or ogg file"
+        )
+    return np.frombuffer(proc.stdout, dtype="<f4").copy()
+
+
+def _to_array(segment: AudioSegment) -> np.ndarray:
+    segment = segment.set_frame_rate(SAMPLE_RATE).set_channels(1).set_sample_width(2)
+    data = np.array(segment.get_array_of_samples(), dtype=np.float32)
+    return data / 32768.0
+
+
+def sting(seconds: float = 2.4) -> np.ndarray:
+    """The built-in intro/outro sting: a rising three-note chime over a soft held chord."""
+    # pydub's silent() defaults to 11,025 Hz; give the rate explicitly so overlays keep quality.
+    bed = AudioSegment.silent(duration=round(seconds * 1000), frame_rate=SAMPLE_RATE)
+    notes = (523.25, 659.25, 783.99)  # C5 E5 G5
+    for i, freq in enumerate(notes):
+        tone = Sine(freq, sample_rate=SAMPLE_RATE).to_audio_segment(duration=900, volume=-14.0)
+        overtone = Sine(freq * 2, sample_rate=SAMPLE_RATE).to_audio_segment(
+            duration=900, volume=-26.0
+        )
+        bed = bed.overlay(tone.overlay(overtone).fade_in(10).fade_out(780), position=i * 220)
+    chord = Sine(notes[0] / 2, sample_rate=SAMPLE_RATE).to_audio_segment(
+        duration=round(seconds * 1000) - 660, volume=-22.0
+    )
+    for freq in notes[1:]:
+        chord = chord.overlay(
+            Sine(freq / 2, sample_rate=SAMPLE_RATE).to_audio_segment(
+                duration=len(chord), volume=-24.0
+            )
+        )
+    bed = bed.overlay(chord.fade_in(120).fade_out(len(chord) - 200), position=660)
+    return _to_array(bed)
+
+
+def duck_under(
+    music: np.ndarray,
+    speech: np.ndarray,
+    start: float,
+    duck_db: float = -18.0,
+    ramp: float = 0.25,
+    tail: float = 1.0,
+) -> np.ndarray:
+    """Music with ``speech`` placed at ``start`` seconds; the music dips by ``duck_db`` under it.
+
+    The music is cut ``tail`` seconds after the speech ends, with a fade, so a long intro file
+    does not run on; a short one is padded with silence.
+    """
+    offset = round(start * SAMPLE_RATE)
+    end = offset + speech.size
+    length = max(end + round(tail * SAMPLE_RATE), 0)
+    bed = np.zeros(length, dtype=np.float32)
+    n = min(music.size, length)
+    bed[:n] = music[:n]
+    env = np.ones(length, dtype=np.float32)
+    low = np.float32(10 ** (duck_db / 20))
+    r = max(1, round(ramp * SAMPLE_RATE))
+    env[offset:end] = low
+    down_from = max(0, offset - r)
+    env[down_from:offset] = np.linspace(1.0, low, offset - down_from, dtype=np.float32)
+    up_to = min(length, end + r)
+    env[end:up_to] = np.linspace(low, 1.0, up_to - end, dtype=np.float32)
+    fade = min(length - end, round(tail * SAMPLE_RATE))
+    if fade > 0:
+        env[length - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    out = bed * env
+    out[offset:end] += speech
+    return out
+
+
+def level(samples: np.ndarray, gain_db: float) -> np.ndarray:
+    return (samples * np.float32(10 ** (gain_db / 20))).astype(np.float32, copy=False)

@@ -1,0 +1,532 @@
+"""``render()``: the stages composed, from a script file to a finished episode and its sidecars.
+
+Synthesis runs in worker processes ahead of the mixer; the mixer levels each clip, places it
+and streams it through the limiter into the encoder, so the episode is never whole in memory
+and encoding overlaps synthesis. Every output is written under a temporary name and renamed only
+when all of them are complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import master
+from .atomic import atomic_path, check_writable
+from .casting import Casting, cast
+from .errors import AudiocastError, EngineError, InputError, ScriptError
+from .export.audio import Encoder, format_for
+from .export.captions import to_srt, to_transcript_json, to_vtt
+from .export.chapters import chapters_json
+from .export.tags import EpisodeTags, write_tags
+from .mix import (
+    AUDIO_EXTENSIONS,
+    SAMPLE_RATE,
+    Gaps,
+    decode_file,
+    duck_under,
+    join,
+    level,
+    read_clip,
+    silence,
+    sting,
+    trim_silence,
+)
+from .model import Bumper, CaptionCue, Chapter, Clip, Script
+from .normalize import Lexicon, load_lexicon, normalize
+from .parse import load_script
+from .plan import (
+    BumperPlan,
+    Pause,
+    Plan,
+    Utterance,
+    build_plan,
+    default_intro,
+    default_outro,
+    speech_units,
+)
+from .synth.base import get_synthesizer
+from .synth.cache import ClipCache, default_cache_dir
+from .synth.pool import SynthesisPool
+from .synth.verify import verify_wav
+from .timeline import Placement, Timeline, captions, chapters
+from .voices import load_profiles, resolve_voice
+
+Progress = Callable[[int, int], None]
+
+MUSIC_UNDER_DB = -6.0
+"""Intro/outro music sits this far below the speech target before ducking."""
+DUCK_DB = -16.0
+MUSIC_LEAD = 1.6
+"""Seconds of music before the intro speech starts."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    output: Path | None = None
+    """Episode path; its extension picks the format. Default ``output/<slug>.mp3``."""
+    engine: str = "pyttsx3"
+    jobs: int | None = None
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    cast: Mapping[str, str] = field(default_factory=dict)
+    """Speaker -> profile or voice id; wins over the script's own ``cast:``."""
+    voices_dirs: tuple[Path, ...] = ()
+    lexicon: Path | None = None
+    gaps: Gaps = field(default_factory=Gaps)
+    intro: Bumper | None = None
+    outro: Bumper | None = None
+    use_intro: bool = True
+    use_outro: bool = True
+    master: bool = True
+    loudness: float = -16.0
+    true_peak: float = -1.0
+    sidecars: bool = True
+    """Chapters JSON, WebVTT, SRT and JSON transcript beside the episode."""
+    only: tuple[int, int] | None = None
+    """Render only segments ``a..b`` (1-based numbers as ``audiocast parse`` shows them)."""
+    bitrate: int = 96
+    progress: Progress | None = None
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    duration: float
+    size: int
+    sidecars: tuple[Path, ...]
+    chapters: tuple[Chapter, ...]
+    cues: tuple[CaptionCue, ...]
+    casting: Casting
+    loudness: master.LoudnessReport
+    warnings: tuple[str, ...] = ()
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or "episode"
+
+
+def default_output(script: Script, suffix: str = ".mp3") -> Path:
+    name = script.title or (script.source.stem if script.source else "episode")
+    return Path("output") / f"{slugify(name)}{suffix}"
+
+
+def sidecar_paths(episode: Path) -> dict[str, Path]:
+    stem = episode.with_suffix("")
+    return {
+        "chapters": Path(f"{stem}.chapters.json"),
+        "vtt": Path(f"{stem}.vtt"),
+        "srt": Path(f"{stem}.srt"),
+        "transcript": Path(f"{stem}.transcript.json"),
+    }
+
+
+def load_lexicons(script: Script, extra: Path | None) -> Lexicon | None:
+    """Show lexicon (``pronounce.yaml`` beside the script), then ``--lexicon``, then front matter.
+
+    Later ones win: the script's own ``pronounce:`` is the most specific.
+    """
+    found: list[Lexicon] = []
+    if script.source is not None:
+        beside = script.source.parent / "pronounce.yaml"
+        if beside.is_file():
+            found.append(load_lexicon(beside))
+    if extra is not None:
+        found.append(load_lexicon(extra))
+    if script.metadata.pronounce:
+        found.append(Lexicon(dict(script.metadata.pronounce)))
+    if not found:
+        return None
+    merged = found[0]
+    for lexicon in found[1:]:
+        merged = merged.merge(lexicon)
+    return merged
+
+
+def cast_script(
+    script: Script,
+    *,
+    overrides: Mapping[str, str] | None = None,
+    engine: str = "pyttsx3",
+    voices_dirs: Sequence[Path] = (),
+) -> Casting:
+    """Who speaks with which voice: the script's ``voices/`` folder, then ``voices_dirs``."""
+    dirs = list(voices_dirs)
+    if script.source is not None:
+        dirs.insert(0, script.source.parent / "voices")
+    profiles = load_profiles([d for d in dirs if d.is_dir()])
+    synth = get_synthesizer(engine)
+    try:
+        return cast(script, profiles, overrides or {}, synth)
+    finally:
+        synth.close()
+
+
+@dataclass(frozen=True)
+class SayResult:
+    path: Path
+    duration: float
+
+
+def say_text(
+    text: str,
+    voice: str,
+    output: Path,
+    *,
+    engine: str = "pyttsx3",
+    rate: float = 1.0,
+    lexicon: Path | None = None,
+    voices_dirs: Sequence[Path] = (),
+) -> SayResult:
+    """Speak ``text`` with one voice into ``output``, in this process: fast, for auditioning."""
+    if not text.strip():
+        raise InputError("nothing to say", hint="give the text to speak in quotes")
+    format_for(output)
+    check_writable(output)
+    profiles = load_profiles([Path(d) for d in voices_dirs if Path(d).is_dir()])
+    lex = load_lexicon(lexicon) if lexicon else None
+    synth = get_synthesizer(engine)
+    try:
+        profile = resolve_voice(voice, profiles, synth)
+        pieces: list[np.ndarray] = []
+        with tempfile.TemporaryDirectory(prefix="audiocast-say-") as tmp:
+            for n, sentence in enumerate(speech_units(text)):
+                spoken = normalize(sentence, lex).strip()
+                if not spoken:
+                    continue
+                wav = Path(tmp) / f"{n}.wav"
+                synth.synthesize(spoken, profile, wav, rate)
+                clip = verify_wav(wav, spoken, profile.rate * rate)
+                if pieces:
+                    pieces.append(silence(Gaps().sentence))
+                pieces.append(trim_silence(read_clip(clip)))
+    finally:
+        synth.close()
+    audio = join(pieces)
+    with atomic_path(output) as tmp_out, Encoder(tmp_out, SAMPLE_RATE) as encoder:
+        encoder.write(audio)
+    return SayResult(output, audio.size / SAMPLE_RATE)
+
+
+def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexicon | None]:
+    """Casting and the plan: everything decided before synthesis, and every input checked."""
+    if not script.turns and not any(s.kind == "narration" for s in script.segments):
+        raise ScriptError(
+            "no speech found: the script has no turns and no narration",
+            path=script.source,
+            hint="write turns as 'Name: words'",
+        )
+    casting = cast_script(
+        script, overrides=options.cast, engine=options.engine, voices_dirs=options.voices_dirs
+    )
+    lexicon = load_lexicons(script, options.lexicon)
+    segments: list[int] | None = None
+    intro = outro = None
+    if options.only is not None:
+        first, last = options.only
+        count = len(script.segments)
+        if not (1 <= first <= last <= count):
+            raise InputError(
+                f"--only {first}..{last} is outside the script's segments 1..{count}",
+                path=script.source,
+                hint="see the numbers 'audiocast parse' prints",
+            )
+        segments = list(range(first - 1, last))
+    else:
+        if options.use_intro:
+            intro = options.intro or script.metadata.intro or default_intro(script)
+        if options.use_outro:
+            outro = options.outro or script.metadata.outro or default_outro(script)
+    for bumper in (intro, outro):
+        if bumper and bumper.audio and bumper.audio != "sting":
+            path = script.resolve(bumper.audio)
+            if not path.is_file() or path.suffix.lower() not in AUDIO_EXTENSIONS:
+                line = script.metadata.lines.get("intro" if bumper is intro else "outro")
+                raise InputError(
+                    f"intro/outro audio file not found: {bumper.audio}",
+                    path=script.source,
+                    line=line,
+                    hint="fix the path, relative to the script's folder",
+                )
+    if script.metadata.cover:
+        cover = script.resolve(script.metadata.cover)
+        if not cover.is_file():
+            raise InputError(
+                f"cover image not found: {script.metadata.cover}",
+                path=script.source,
+                line=script.metadata.lines.get("cover"),
+                hint="fix the path, relative to the script's folder",
+            )
+    plan = build_plan(
+        script,
+        casting,
+        gaps=options.gaps,
+        lexicon=lexicon,
+        intro=intro,
+        outro=outro,
+        segments=segments,
+    )
+    if not plan.requests:
+        raise ScriptError("nothing to say in the chosen segments", path=script.source)
+    return casting, plan, lexicon
+
+
+class _Stream:
+    """The mixer's output: levels, limits, measures and encodes, while recording placements."""
+
+    def __init__(self, encoder: Encoder, options: RenderOptions) -> None:
+        self.encoder = encoder
+        self.options = options
+        self.limiter = master.Limiter(SAMPLE_RATE, ceiling_db=options.true_peak)
+        self.position = 0
+        self.placements: list[Placement] = []
+        self.meter = master.Meter(SAMPLE_RATE)
+        self.gains: list[float] = []
+        self.before: dict[str, list[master.Measurement]] = {}
+        self.after: dict[str, list[master.Measurement]] = {}
+
+    def write(self, samples: np.ndarray) -> None:
+        if samples.size == 0:
+            return
+        out = self.limiter.process(samples) if self.options.master else samples
+        self._emit(out)
+        self.position += samples.size
+
+    def _emit(self, out: np.ndarray) -> None:
+        if out.size:
+            self.meter.feed(out)
+            self.encoder.write(out)
+
+    def finish(self) -> None:
+        if self.options.master:
+            self._emit(self.limiter.flush())
+
+    @property
+    def seconds(self) -> float:
+        return self.position / SAMPLE_RATE
+
+    def speech(self, utterance: Utterance, clip: Clip) -> np.ndarray:
+        """A clip levelled to the target: every sentence, so every voice, at the same loudness."""
+        audio = trim_silence(read_clip(clip))
+        if audio.size == 0:
+            raise EngineError(
+                f"the engine returned silence for: {utterance.text[:60]!r}",
+                hint="try again; if it persists, try another voice",
+            )
+        measured = master.measure(audio, SAMPLE_RATE)
+        self.before.setdefault(utterance.speaker, []).append(measured)
+        if self.options.master and measured.integrated is not None:
+            gain = master.master_gain(
+                measured, self.options.loudness, ceiling_db=self.options.true_peak
+            )
+            self.gains.append(gain)
+            audio = level(audio, gain)
+            self.after.setdefault(utterance.speaker, []).append(measured.with_gain(gain))
+        return audio
+
+    def place(self, utterance: Utterance, start: float, audio: np.ndarray) -> None:
+        self.placements.append(
+            Placement(start=start, end=start + audio.size / SAMPLE_RATE, utterance=utterance)
+        )
+
+
+def _music(script: Script, bumper: BumperPlan, options: RenderOptions) -> np.ndarray | None:
+    if bumper.music is None:
+        return None
+    music = sting() if bumper.music == "sting" else decode_file(script.resolve(bumper.music))
+    if options.master and music.size:
+        measured = master.measure(music, SAMPLE_RATE)
+        if measured.integrated is not None:
+            gain = master.gain_db(measured.integrated, options.loudness + MUSIC_UNDER_DB)
+            music = level(music, gain)
+    return music
+
+
+def _bumper(
+    stream: _Stream,
+    script: Script,
+    bumper: BumperPlan,
+    clips: Iterator[Clip],
+    options: RenderOptions,
+) -> None:
+    music = _music(script, bumper, options)
+    pieces: list[np.ndarray] = []
+    offsets: list[tuple[Utterance, int, np.ndarray]] = []
+    length = 0
+    for u in bumper.utterances:
+        gap = silence(u.gap if pieces else 0.0)
+        audio = stream.speech(u, next(clips))
+        pieces += [gap, audio]
+        offsets.append((u, length + gap.size, audio))
+        length += gap.size + audio.size
+    speech = join(pieces)
+    if music is None:
+        start, mixed = 0.0, speech
+    elif speech.size == 0:
+        start, mixed = 0.0, music
+    else:
+        # The intro's music leads in and then ducks; the outro's speech comes first, music after.
+        start = MUSIC_LEAD if bumper.kind == "intro" else 0.0
+        if bumper.kind == "intro":
+            mixed = duck_under(music, speech, start, duck_db=DUCK_DB, tail=1.2)
+        else:
+            tail = np.concatenate([silence(0.3), music])
+            mixed = join([speech, tail])
+    base = stream.seconds
+    for u, offset, audio in offsets:
+        stream.place(u, base + start + offset / SAMPLE_RATE, audio)
+    stream.write(mixed)
+
+
+def _mix(
+    stream: _Stream, script: Script, plan: Plan, clips: Iterator[Clip], options: RenderOptions
+) -> Timeline:
+    intro_end = outro_start = None
+    for item in plan.items:
+        if isinstance(item, Pause):
+            stream.write(silence(item.seconds))
+        elif isinstance(item, Utterance):
+            audio = stream.speech(item, next(clips))
+            stream.write(silence(item.gap))
+            stream.place(item, stream.seconds, audio)
+            stream.write(audio)
+        else:
+            if item.kind == "outro":
+                stream.write(silence(options.gaps.speaker_change))
+                outro_start = stream.seconds
+            _bumper(stream, script, item, clips, options)
+            if item.kind == "intro":
+                stream.write(silence(options.gaps.speaker_change))
+                intro_end = stream.seconds
+    stream.finish()
+    return Timeline(tuple(stream.placements), stream.seconds, intro_end, outro_start)
+
+
+def _check_nothing_lost(plan: Plan, cues: Sequence[CaptionCue]) -> None:
+    """Every sentence planned must be in the captions, in order: a clip silently skipped shows."""
+    planned = [
+        w
+        for item in plan.items
+        for u in ([item] if isinstance(item, Utterance) else getattr(item, "utterances", ()))
+        for w in u.text.split()
+    ]
+    heard = [w for cue in cues for w in cue.text.split()]
+    if planned != heard:
+        raise EngineError("the episode lost words between the script and the audio (a bug)")
+
+
+def _combined(measurements: Sequence[master.Measurement]) -> float | None:
+    return master.combine(measurements).integrated if measurements else None
+
+
+def render(source: str | Path | Script, options: RenderOptions = RenderOptions()) -> RenderResult:
+    """Render a script file (or a parsed ``Script``) to an episode; return what was written."""
+    script = source if isinstance(source, Script) else load_script(source)
+    output = options.output or default_output(script)
+    format_for(output)
+    check_writable(output)
+    casting, plan, _ = prepare(script, options)
+    host = script.speakers[0].name if script.speakers else None
+    for s in script.speakers:
+        if s.role == "host":
+            host = s.name
+            break
+
+    with contextlib.ExitStack() as stack:
+        cache_dir = options.cache_dir or default_cache_dir()
+        if not options.use_cache:
+            cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audiocast-")))
+        cache = ClipCache(cache_dir)
+        pool = stack.enter_context(
+            SynthesisPool(
+                options.engine, jobs=options.jobs, cache=cache, on_progress=options.progress
+            )
+        )
+        tmp_audio = stack.enter_context(atomic_path(output))
+        with Encoder(tmp_audio, SAMPLE_RATE, bitrate=options.bitrate) as encoder:
+            stream = _Stream(encoder, options)
+            clips = pool.synthesize(plan.requests)
+            timeline = _mix(stream, script, plan, clips, options)
+        cues = captions(timeline.placements)
+        _check_nothing_lost(plan, cues)
+        marks = chapters(script, timeline, host) if options.only is None else []
+        write_tags(tmp_audio, episode_tags(script), marks)
+        written = [output]
+        if options.sidecars:
+            paths = sidecar_paths(output)
+            texts = {
+                "chapters": json.dumps(chapters_json(marks, script.title), indent=2) + "\n",
+                "vtt": to_vtt(cues),
+                "srt": to_srt(cues),
+                "transcript": json.dumps(to_transcript_json(cues), indent=2) + "\n",
+            }
+            for key, text in texts.items():
+                tmp = stack.enter_context(atomic_path(paths[key]))
+                tmp.write_text(text, encoding="utf-8")
+                written.append(paths[key])
+        # Leaving the ExitStack renames every temporary file into place, audio last.
+
+    total = stream.meter.result()
+    report = master.LoudnessReport(
+        integrated=total.integrated,
+        true_peak=total.true_peak_db,
+        loudness_range=total.loudness_range,
+        target=options.loudness,
+        gain=float(np.mean(stream.gains)) if stream.gains else 0.0,
+        speakers=tuple(
+            master.SpeakerLevel(
+                name=name,
+                before=_combined(stream.before.get(name, [])),
+                after=_combined(stream.after.get(name, [])),
+            )
+            for name in stream.before
+        ),
+    )
+    return RenderResult(
+        path=output,
+        duration=timeline.duration,
+        size=output.stat().st_size,
+        sidecars=tuple(written[1:]),
+        chapters=tuple(marks),
+        cues=tuple(cues),
+        casting=casting,
+        loudness=report,
+        warnings=tuple(casting.warnings),
+    )
+
+
+def episode_tags(script: Script) -> EpisodeTags:
+    meta = script.metadata
+    cover = script.resolve(meta.cover) if meta.cover else None
+    return EpisodeTags(
+        title=script.title or "Untitled episode",
+        show=meta.show,
+        author=meta.author,
+        date=meta.date,
+        description=meta.description,
+        cover=cover,
+        language=meta.language,
+        explicit=meta.explicit,
+        comment=None,
+    )
+
+
+__all__ = [
+    "AudiocastError",
+    "RenderOptions",
+    "RenderResult",
+    "default_output",
+    "render",
+    "sidecar_paths",
+    "slugify",
+]
