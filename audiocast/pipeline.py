@@ -8,6 +8,7 @@ when all of them are complete.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import re
@@ -293,7 +294,11 @@ class _Stream:
         self.meter = master.Meter(SAMPLE_RATE)
         self.gains: list[float] = []
         self.before: dict[str, list[master.Measurement]] = {}
-        self.after: dict[str, list[master.Measurement]] = {}
+        # Each speaker's level as the listener hears it: metered after the limiter, by
+        # following the placements through the limiter's delayed output.
+        self.after: dict[str, master.Meter] = {}
+        self._emitted = 0
+        self._unmetered: collections.deque[Placement] = collections.deque()
 
     def write(self, samples: np.ndarray) -> None:
         if samples.size == 0:
@@ -305,7 +310,25 @@ class _Stream:
     def _emit(self, out: np.ndarray) -> None:
         if out.size:
             self.meter.feed(out)
+            self._meter_speakers(out)
             self.encoder.write(out)
+            self._emitted += out.size
+
+    def _meter_speakers(self, out: np.ndarray) -> None:
+        first, last = self._emitted, self._emitted + out.size
+        while self._unmetered:
+            p = self._unmetered[0]
+            start = round(p.start * SAMPLE_RATE)
+            end = round(p.end * SAMPLE_RATE)
+            if start >= last:
+                return
+            lo, hi = max(start, first), min(end, last)
+            if hi > lo:
+                meter = self.after.setdefault(p.utterance.speaker, master.Meter(SAMPLE_RATE))
+                meter.feed(out[lo - first : hi - first])
+            if end > last:
+                return
+            self._unmetered.popleft()
 
     def finish(self) -> None:
         if self.options.master:
@@ -331,13 +354,14 @@ class _Stream:
             )
             self.gains.append(gain)
             audio = level(audio, gain)
-            self.after.setdefault(utterance.speaker, []).append(measured.with_gain(gain))
         return audio
 
     def place(self, utterance: Utterance, start: float, audio: np.ndarray) -> None:
-        self.placements.append(
-            Placement(start=start, end=start + audio.size / SAMPLE_RATE, utterance=utterance)
+        placement = Placement(
+            start=start, end=start + audio.size / SAMPLE_RATE, utterance=utterance
         )
+        self.placements.append(placement)
+        self._unmetered.append(placement)
 
 
 def _music(script: Script, bumper: BumperPlan, options: RenderOptions) -> np.ndarray | None:
@@ -487,7 +511,7 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
             master.SpeakerLevel(
                 name=name,
                 before=_combined(stream.before.get(name, [])),
-                after=_combined(stream.after.get(name, [])),
+                after=stream.after[name].result().integrated if name in stream.after else None,
             )
             for name in stream.before
         ),
