@@ -6,6 +6,7 @@ worker dies or overruns its time, exactly that request is retried and the worker
 Workers synthesize into a private temporary folder and verify the clip; the parent stores good
 clips in the ``ClipCache`` and hands them out in request order. Work in flight is bounded (a few
 requests per worker ahead of the consumer), so memory stays flat however long the episode.
+Workers start on the first cache miss, so a re-render served from the cache starts none.
 """
 
 from __future__ import annotations
