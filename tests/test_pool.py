@@ -294,6 +294,7 @@ SIGINT_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc")
 @pytest.mark.parametrize("target", ["parent", "process-group"])
 def test_sigint_stops_workers_and_leaves_no_temp_files(tmp_path: Path, target: str) -> None:
     """``process-group`` is a terminal's Ctrl-C: workers get it too and must leave it to the

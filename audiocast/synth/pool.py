@@ -206,6 +206,9 @@ def _sigint_blocked() -> Iterator[None]:
     """Hold Ctrl-C back while a child starts: the child inherits the blocked mask through exec,
     so a Ctrl-C sent to the whole process group cannot break it while it imports; the parent
     gets its Ctrl-C as soon as the mask is restored."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks, nothing to hold
+        yield
+        return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
