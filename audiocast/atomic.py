@@ -13,12 +13,23 @@ from .errors import OutputError
 
 
 def check_writable(dest: Path) -> None:
-    """Fail early, before any slow work, when ``dest`` cannot be written."""
+    """Fail early, before any slow work, when ``dest`` cannot be written.
+
+    The folder is probed by creating (and removing) a temporary file in it: permission bits
+    say nothing to root, nor about a read-only file system or a pseudo file system like /proc.
+    """
     if dest.is_dir():
         raise OutputError(
             "output path is a directory", path=dest, hint="give a file name such as episode.mp3"
         )
     folder = dest.parent if str(dest.parent) else Path(".")
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise OutputError(
+            "cannot write there: a file is in the way of the folder",
+            path=blocker,
+            hint="choose another -o",
+        )
     if not folder.exists():
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -26,10 +37,16 @@ def check_writable(dest: Path) -> None:
             raise OutputError(
                 f"cannot create folder: {exc.strerror}", path=folder, hint="choose another -o"
             ) from None
-    if not os.access(folder, os.W_OK):
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".probe", dir=folder)
+    except OSError as exc:
         raise OutputError(
-            "folder is not writable", path=folder, hint="choose another -o or fix its permissions"
-        )
+            f"folder is not writable: {exc.strerror}",
+            path=folder,
+            hint="choose another -o or fix its permissions",
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 @contextlib.contextmanager
@@ -41,11 +58,14 @@ def atomic_path(dest: Path, suffix: str | None = None) -> Iterator[Path]:
     """
     dest = Path(dest)
     check_writable(dest)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{dest.name}.",
-        suffix=suffix if suffix is not None else dest.suffix,
-        dir=dest.parent if str(dest.parent) else ".",
-    )
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{dest.name}.",
+            suffix=suffix if suffix is not None else dest.suffix,
+            dir=dest.parent if str(dest.parent) else ".",
+        )
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", path=dest) from None
     os.close(fd)
     tmp = Path(tmp_name)
     # mkstemp makes the file private (0600); a finished episode gets the usual permissions.
