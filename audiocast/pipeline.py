@@ -23,7 +23,7 @@ import numpy as np
 from . import master
 from .atomic import atomic_path, check_writable
 from .casting import Casting, cast
-from .errors import AudiocastError, EngineError, InputError, ScriptError
+from .errors import AudiocastError, EngineError, InputError, ScriptError, VoiceError
 from .export.audio import Encoder, format_for
 from .export.captions import to_srt, to_transcript_json, to_vtt
 from .export.chapters import chapters_json
@@ -41,7 +41,7 @@ from .mix import (
     sting,
     trim_silence,
 )
-from .model import Bumper, CaptionCue, Chapter, Clip, Script
+from .model import Bumper, CaptionCue, Chapter, Clip, Script, VoiceProfile
 from .normalize import Lexicon, load_lexicon, normalize
 from .parse import load_script
 from .plan import (
@@ -56,7 +56,7 @@ from .plan import (
 )
 from .synth.base import get_synthesizer
 from .synth.cache import ClipCache, default_cache_dir
-from .synth.pool import SynthesisPool
+from .synth.pool import SynthesisFailed, SynthesisPool
 from .synth.verify import verify_wav
 from .timeline import Placement, Timeline, captions, chapters
 from .voices import load_profiles, resolve_voice
@@ -161,16 +161,31 @@ def cast_script(
     engine: str = "pyttsx3",
     voices_dirs: Sequence[Path] = (),
 ) -> Casting:
-    """Who speaks with which voice: the script's ``voices/`` folder, then ``voices_dirs``."""
+    """Who speaks with which voice: the script's ``voices/`` folder, then ``voices_dirs``.
+
+    Only profiles made for ``engine`` take part: a profile's ``voice_id`` means something to
+    its own engine only, so rendering with another engine needs profiles for it (``--voices``).
+    """
     dirs = list(voices_dirs)
     if script.source is not None:
         dirs.insert(0, script.source.parent / "voices")
-    profiles = load_profiles([d for d in dirs if d.is_dir()])
+    profiles = engine_profiles(load_profiles([d for d in dirs if d.is_dir()]), engine)
     synth = get_synthesizer(engine)
     try:
         return cast(script, profiles, overrides or {}, synth)
     finally:
         synth.close()
+
+
+def engine_profiles(profiles: Mapping[str, VoiceProfile], engine: str) -> dict[str, VoiceProfile]:
+    """The profiles whose ``engine`` is ``engine``; a ``VoiceError`` when there are none."""
+    chosen = {name: p for name, p in profiles.items() if p.engine == engine}
+    if not chosen:
+        raise VoiceError(
+            f"no voice profiles for the {engine!r} engine",
+            hint=f"pass --voices DIR, a folder of profiles with 'engine: {engine}'",
+        )
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -192,9 +207,12 @@ def say_text(
     """Speak ``text`` with one voice into ``output``, in this process: fast, for auditioning."""
     if not text.strip():
         raise InputError("nothing to say", hint="give the text to speak in quotes")
+    if output.is_dir():
+        check_writable(output)
     format_for(output)
     check_writable(output)
-    profiles = load_profiles([Path(d) for d in voices_dirs if Path(d).is_dir()])
+    found = load_profiles([Path(d) for d in voices_dirs if Path(d).is_dir()])
+    profiles = {name: p for name, p in found.items() if p.engine == engine}
     lex = load_lexicon(lexicon) if lexicon else None
     synth = get_synthesizer(engine)
     try:
@@ -436,6 +454,36 @@ def _mix(
     return Timeline(tuple(stream.placements), stream.seconds, intro_end, outro_start)
 
 
+def _utterances(plan: Plan) -> list[Utterance]:
+    """Every utterance in request order: ``plan.requests[i]`` belongs to the i-th one."""
+    out: list[Utterance] = []
+    for item in plan.items:
+        if isinstance(item, Utterance):
+            out.append(item)
+        elif isinstance(item, BumperPlan):
+            out.extend(item.utterances)
+    return out
+
+
+def _failed_turn(script: Script, plan: Plan, exc: SynthesisFailed) -> EngineError:
+    """The pool's failure restated as the script's turn: its line, speaker and first words."""
+    utterance = _utterances(plan)[exc.index]
+    if utterance.segment is None:
+        where, line = "the intro or outro", None
+    else:
+        segment = script.segments[utterance.segment]
+        line = segment.line
+        where = f"{segment.speaker}'s turn" if segment.speaker else "narration"
+    words = utterance.text.split()
+    first = " ".join(words[:8]) + (" ..." if len(words) > 8 else "")
+    return EngineError(
+        f"speech synthesis failed for {where} ({exc.reason}): {first!r}",
+        path=script.source,
+        line=line,
+        hint="run again; if it persists, rephrase that sentence or cast another voice",
+    )
+
+
 def _check_nothing_lost(plan: Plan, cues: Sequence[CaptionCue]) -> None:
     """Every sentence planned must be in the captions, in order: a clip silently skipped shows."""
     planned = [
@@ -457,6 +505,8 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
     """Render a script file (or a parsed ``Script``) to an episode; return what was written."""
     script = source if isinstance(source, Script) else load_script(source)
     output = options.output or default_output(script)
+    if output.is_dir():
+        check_writable(output)  # names the directory: clearer than "no extension"
     format_for(output)
     check_writable(output)
     casting, plan, _ = prepare(script, options)
@@ -480,7 +530,10 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
         with Encoder(tmp_audio, SAMPLE_RATE, bitrate=options.bitrate) as encoder:
             stream = _Stream(encoder, options)
             clips = pool.synthesize(plan.requests)
-            timeline = _mix(stream, script, plan, clips, options)
+            try:
+                timeline = _mix(stream, script, plan, clips, options)
+            except SynthesisFailed as exc:
+                raise _failed_turn(script, plan, exc) from exc
         cues = captions(timeline.placements)
         _check_nothing_lost(plan, cues)
         marks = chapters(script, timeline, host) if options.only is None else []
