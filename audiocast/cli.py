@@ -276,6 +276,9 @@ def render(
         bitrate=bitrate,
         progress=progress,
     )
+    if click.get_current_context().find_root().params.get("debug"):
+        for line in _runtime_lines(engine):
+            click.echo(f"audiocast: {line}", err=True)
     with bar:
         result = render_episode(script, options)
     if as_json:
@@ -355,6 +358,7 @@ def voices(engine: str, voices_dirs: tuple[Path, ...], show_all: bool, as_json: 
                 {"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender}
                 for v in engine_voices
             ],
+            "runtime": _runtime_lines(engine),
         }
         click.echo(json.dumps(data, indent=2))
         return
@@ -366,6 +370,22 @@ def voices(engine: str, voices_dirs: tuple[Path, ...], show_all: bool, as_json: 
     click.echo(f"\nEngine voices ({engine}; any id works in cast:, add +f3, +m3... for variants):")
     for v in engine_voices:
         click.echo(f"  {v.id:<22} {v.name}")
+    click.echo("")
+    for line in _runtime_lines(engine):
+        click.echo(line)
+
+
+def _runtime_lines(engine: str) -> list[str]:
+    """Which eSpeak NG library and ffmpeg binary this machine uses (system or bundled)."""
+    from .runtime import find_ffmpeg, prepare_espeak
+
+    ffmpeg = find_ffmpeg()
+    lines = [f"ffmpeg: {'bundled' if 'imageio_ffmpeg' in ffmpeg else 'system'} {ffmpeg}"]
+    if engine == "pyttsx3":
+        espeak = prepare_espeak()
+        if espeak is not None:
+            lines.append(f"eSpeak NG: {espeak.source} {espeak.library}")
+    return lines
 
 
 def _english(voice: EngineVoice) -> bool:
@@ -384,12 +404,20 @@ def _english(voice: EngineVoice) -> bool:
     metavar="SPEAKER=VOICE",
     help="Cast one speaker. Repeatable.",
 )
+@click.option(
+    "--voices",
+    "voices_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Another folder of voice profiles (YAML). Repeatable.",
+)
 @click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cast_command(
     script: Path,
     config_file: Path | None,
     voice_overrides: tuple[str, ...],
+    voices_dirs: tuple[Path, ...],
     engine: str,
     as_json: bool,
 ) -> None:
@@ -403,7 +431,10 @@ def cast_command(
     overrides.update(_pairs(voice_overrides, "--voice"))
     parsed = load_script(script)
     casting = cast_script(
-        parsed, overrides=overrides, engine=engine, voices_dirs=config.voices_dirs
+        parsed,
+        overrides=overrides,
+        engine=engine,
+        voices_dirs=tuple(voices_dirs) + config.voices_dirs,
     )
     if as_json:
         click.echo(json.dumps(casting_to_dict(casting), indent=2))
