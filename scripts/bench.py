@@ -1,0 +1,303 @@
+"""Print how fast audiocast renders a long interview, beside what the bare tools cost.
+
+    python scripts/bench.py                  # 1-hour and 3-hour episodes (about 10 minutes)
+    python scripts/bench.py --minutes 10 --long-minutes 0    # a quick look
+
+It builds an interview of about ``--minutes`` of speech in which every turn is different, then
+measures, in one run on this machine:
+
+- the bare pipeline: eSpeak NG speaking the whole text in one go (``espeak-ng`` if installed,
+  else the same library audiocast uses, driven directly), then ffmpeg encoding that to MP3 at
+  the same bitrate: the floor any tool built on these two pays;
+- the bare encode alone (ffmpeg, WAV to MP3);
+- audiocast's cold render (empty clip cache): synthesis, levelling, limiting, chapters,
+  captions, tags;
+- the re-render after one turn was edited (warm cache);
+- peak memory (resident set) of the 1-hour and the longer render, the main process and the
+  largest child (a synthesis worker or ffmpeg).
+
+Figures are printed, never asserted: speed depends on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HOST, GUEST = "Morgan Hale", "Dr. Priya Nandakumar"
+OPENERS = [
+    "Let me put it plainly",
+    "When we started the survey",
+    "If you walk the coast road today",
+    "Most of the money",
+    "The harder question",
+    "Back in the first season",
+    "What surprised the volunteers",
+    "Every spring",
+    "For the smaller towns",
+    "In the archive we found",
+]
+SUBJECTS = [
+    "the ferry timetable",
+    "the tide gauges",
+    "a grant from the county",
+    "the fishing cooperative",
+    "the old rail bridge",
+    "the school garden",
+    "our listeners",
+    "the harbour wall",
+    "the winter storms",
+    "a map from the eighteen hundreds",
+    "the night shift",
+    "the water board",
+]
+VERBS = [
+    "changed",
+    "outlasted",
+    "explained",
+    "complicated",
+    "rescued",
+    "measured",
+    "ignored",
+    "reshaped",
+    "funded",
+    "predicted",
+]
+ENDINGS = [
+    "more than anyone expected",
+    "in ways the council never planned",
+    "for at least a decade",
+    "one small decision at a time",
+    "long before the cameras arrived",
+    "without a single public meeting",
+    "and nobody wrote it down",
+    "almost by accident",
+]
+QUESTIONS = [
+    "How did {s} end up at the centre of this?",
+    "Why does {s} matter to people who never see it?",
+    "What would you change about {s} if you could?",
+    "Who first noticed what was happening to {s}?",
+    "Is {s} still the weak point?",
+]
+
+WORDS_PER_MINUTE = 150
+"""Spoken words per minute of episode, gaps included, at the default voices' rates."""
+
+
+def build_script(minutes: float, seed: int = 7) -> tuple[str, list[str]]:
+    """A plain-text interview of about ``minutes``; also its turns' texts (for the bare run)."""
+    rng = random.Random(seed)
+    target = int(minutes * WORDS_PER_MINUTE)
+    lines = [f"title: Bench episode, {minutes:g} minutes", "show: audiocast bench", ""]
+    texts: list[str] = []
+    words = n = 0
+    while words < target:
+        n += 1
+        if n % 2:
+            s = rng.choice(SUBJECTS)
+            text = f"Turn {n}. {rng.choice(QUESTIONS).format(s=s)}"
+            speaker = HOST
+        else:
+            sentences = []
+            for k in range(rng.randint(2, 5)):
+                sentences.append(
+                    f"{rng.choice(OPENERS)}, {rng.choice(SUBJECTS)} {rng.choice(VERBS)} "
+                    f"{rng.choice(SUBJECTS)} {rng.choice(ENDINGS)}, point {n}.{k}."
+                )
+            text = " ".join(sentences)
+            speaker = GUEST
+        texts.append(text)
+        lines.append(f"{speaker}: {text}")
+        lines.append("")
+        words += len(text.split())
+    front = "---\n" + "\n".join(lines[:2]) + "\n---\n\n"
+    return front + "\n".join(lines[3:]), texts
+
+
+def bare_espeak(text_file: Path, wav: Path) -> None:
+    """eSpeak NG on the whole text, one process: the CLI if installed, else the library."""
+    exe = shutil.which("espeak-ng")
+    if exe:
+        subprocess.run([exe, "-f", str(text_file), "-w", str(wav)], check=True)
+        return
+    code = r"""
+import ctypes, sys, wave
+from audiocast.runtime import prepare_espeak
+lib = ctypes.CDLL(prepare_espeak().library)
+data = prepare_espeak().data_path
+rate = lib.espeak_Initialize(2, 1000, data.encode() if data else None, 0)  # SYNCHRONOUS
+lib.espeak_SetVoiceByName(b"en-us")
+chunks = []
+CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+def on_synth(wav, n, events):
+    if n > 0:
+        chunks.append(ctypes.string_at(wav, n * 2))
+    return 0
+cb = CB(on_synth)
+lib.espeak_SetSynthCallback(cb)
+text = open(sys.argv[1], encoding="utf-8").read().encode() + b"\0"
+lib.espeak_Synth(text, len(text), 0, 0, 0, 0x1, None, None)  # espeakCHARS_UTF8
+lib.espeak_Synchronize()
+with wave.open(sys.argv[2], "wb") as w:
+    w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate); w.writeframes(b"".join(chunks))
+"""
+    subprocess.run([sys.executable, "-c", code, str(text_file), str(wav)], check=True)
+
+
+def ffmpeg() -> str:
+    from audiocast.runtime import find_ffmpeg
+
+    return find_ffmpeg()
+
+
+def encode(wav: Path, mp3: Path, bitrate: int) -> None:
+    cmd = [ffmpeg(), "-nostdin", "-loglevel", "error", "-y", "-i", str(wav), "-ar", "44100"]
+    subprocess.run([*cmd, "-c:a", "libmp3lame", "-b:a", f"{bitrate}k", str(mp3)], check=True)
+
+
+def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def render(script: Path, out: Path, cache: Path, jobs: int | None) -> dict[str, float]:
+    """One ``audiocast render`` in a child process: wall time and peak memory."""
+    probe = (
+        "import json, resource, sys\n"
+        "from audiocast.cli import cli\n"
+        "try:\n"
+        "    cli.main(sys.argv[1:], prog_name='audiocast')\n"
+        "except SystemExit as e:\n"
+        "    if e.code: raise\n"
+        "print(json.dumps({'self': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+        " 'children': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}),"
+        " file=sys.stderr)\n"
+    )
+    args = ["render", str(script), "-o", str(out), "--cache-dir", str(cache), "--quiet"]
+    if jobs:
+        args += ["--jobs", str(jobs)]
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"render failed:\n{proc.stderr}")
+    usage = json.loads(proc.stderr.strip().splitlines()[-1])
+    return {
+        "seconds": seconds,
+        "rss_mb": usage["self"] / 1024,
+        "child_mb": usage["children"] / 1024,
+    }
+
+
+def duration(path: Path) -> float:
+    from mutagen import File
+
+    audio = File(path)
+    return float(audio.info.length) if audio is not None else 0.0
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {mem:.0f} GiB, {cpu}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--long-minutes", type=float, default=180.0, help="0 to skip")
+    ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--bitrate", type=int, default=96)
+    ap.add_argument("--keep", type=Path, help="Keep the files in this folder.")
+    args = ap.parse_args()
+
+    work = Path(args.keep or tempfile.mkdtemp(prefix="audiocast-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    text, turns = build_script(args.minutes)
+    script = work / "bench.txt"
+    script.write_text(text, encoding="utf-8")
+    plain = work / "bench-plain.txt"
+    plain.write_text("\n\n".join(turns), encoding="utf-8")
+
+    print(f"machine: {machine()}")
+    print(f"script: {len(turns)} turns, {sum(len(t.split()) for t in turns)} words")
+
+    bare_wav, bare_mp3 = work / "bare.wav", work / "bare.mp3"
+    t_speak = timed(bare_espeak, plain, bare_wav)
+    t_encode = timed(encode, bare_wav, bare_mp3, args.bitrate)
+    t_bare = t_speak + t_encode
+
+    cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    cold = render(script, work / "episode.mp3", cache, args.jobs)
+    length = duration(work / "episode.mp3")
+
+    edited = work / "bench-edited.txt"
+    middle = turns[len(turns) // 2]
+    edited.write_text(text.replace(middle, middle.replace(",", " indeed,", 1), 1), "utf-8")
+    warm = render(edited, work / "episode-edited.mp3", cache, args.jobs)
+
+    bare_minutes = duration(bare_wav) / 60
+    print(f"episode: {length / 60:.1f} min of audio; bare eSpeak NG: {bare_minutes:.1f} min")
+    print()
+    rows = [
+        ("bare pipeline: eSpeak NG whole text + ffmpeg MP3", t_bare, ""),
+        ("  of which eSpeak NG", t_speak, ""),
+        ("  of which the bare encode", t_encode, ""),
+        (
+            "audiocast cold render",
+            cold["seconds"],
+            f"{cold['seconds'] / t_bare:.2f}x bare pipeline",
+        ),
+        (
+            "audiocast re-render, one turn edited",
+            warm["seconds"],
+            f"{warm['seconds'] / t_encode:.2f}x bare encode",
+        ),
+    ]
+    for label, seconds, note in rows:
+        print(f"{label:<52}{seconds:8.1f} s   {note}")
+    print(
+        f"{'peak memory, ' + f'{args.minutes:g} min render':<52}{cold['rss_mb']:8.0f} MB   "
+        f"largest child {cold['child_mb']:.0f} MB"
+    )
+
+    if args.long_minutes > 0:
+        long_text, _ = build_script(args.long_minutes, seed=11)
+        long_script = work / "bench-long.txt"
+        long_script.write_text(long_text, encoding="utf-8")
+        long = render(long_script, work / "episode-long.mp3", work / "cache-long", args.jobs)
+        ratio = long["rss_mb"] / cold["rss_mb"]
+        label = f"peak memory, {args.long_minutes:g} min render"
+        long_minutes = duration(work / "episode-long.mp3") / 60
+        print(
+            f"{label:<52}{long['rss_mb']:8.0f} MB   {ratio:.2f}x the {args.minutes:g} min "
+            f"render; largest child {long['child_mb']:.0f} MB; took {long['seconds']:.0f} s "
+            f"for {long_minutes:.0f} min"
+        )
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
