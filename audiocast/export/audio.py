@@ -34,7 +34,8 @@ FORMATS: dict[str, Format] = {
     ".m4a": Format(
         ".m4a", ("-c:a", "aac", "-b:a", "{bitrate}k", "-movflags", "+faststart"), "audio/mp4"
     ),
-    ".ogg": Format(".ogg", ("-c:a", "libopus", "-b:a", "{bitrate}k"), "audio/ogg", 48_000),
+    # .ogg is Ogg Vorbis (what players and the tag writer expect of it); .opus is Ogg Opus.
+    ".ogg": Format(".ogg", ("-c:a", "libvorbis", "-b:a", "{bitrate}k"), "audio/ogg"),
     ".opus": Format(".opus", ("-c:a", "libopus", "-b:a", "{bitrate}k"), "audio/ogg", 48_000),
 }
 
