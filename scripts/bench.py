@@ -112,7 +112,7 @@ def build_script(minutes: float, seed: int = 7) -> tuple[str, list[str]]:
             for k in range(rng.randint(2, 5)):
                 sentences.append(
                     f"{rng.choice(OPENERS)}, {rng.choice(SUBJECTS)} {rng.choice(VERBS)} "
-                    f"{rng.choice(SUBJECTS)} {rng.choice(ENDINGS)}, point {n}.{k}."
+                    f"{rng.choice(SUBJECTS)} {rng.choice(ENDINGS)}, in part {n} line {k + 1}."
                 )
             text = " ".join(sentences)
             speaker = GUEST

@@ -402,3 +402,14 @@ def test_plain_words_survive(pairs: list[tuple[str, str]]) -> None:
         assert word.lower() in said, (word, text, spoken)
     for part in split_sentences(text):
         normalize(part)
+
+
+def test_a_decimal_number_ends_a_sentence_before_any_capitalised_word() -> None:
+    assert split_sentences("Sales rose by 12.3. Back then nobody expected it.") == [
+        "Sales rose by 12.3.",
+        "Back then nobody expected it.",
+    ]
+    assert split_sentences("It was 4.5 metres. Gently does it.") == [
+        "It was 4.5 metres.",
+        "Gently does it.",
+    ]

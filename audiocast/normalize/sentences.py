@@ -35,6 +35,7 @@ _WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
 _NEXT = re.compile(r"\s+[\"'“‘(\[«]*(\S*)")
 _CLAUSE = re.compile(r"[;:—–]\s|\s[-–—]\s")
 _COMMA = re.compile(r",\s")
+_NUMBER = re.compile(r"\d[\d.,]*")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -77,6 +78,8 @@ def _is_end(text: str, m: re.Match[str]) -> bool:
         return True
     if mark != "." and mark[1:]:
         return True  # a quote or bracket closed after the period
+    if bare[0].isdigit() and _NUMBER.fullmatch(bare):
+        return True  # "rose by 12.3. Back then": a number, not an abbreviation, ends here
     if bare in _NEVER_END and "." not in bare:
         return False
     if len(bare) == 1 and bare.isalpha() and word[0].isupper():
