@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
-from scipy.signal import lfilter, oaconvolve, resample_poly
+from scipy.signal import firwin, sosfilt
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -84,20 +84,89 @@ def _as_mono(samples: npt.ArrayLike) -> FloatArray:
     return x
 
 
+def _interpolator(taps: int, beta: float) -> npt.NDArray[np.float64]:
+    """Phases 1..3 of a 4x Kaiser-windowed-sinc interpolator, ``taps`` coefficients each.
+
+    Row ``p - 1`` holds the weights of ``x[n - taps // 2 + 1 .. n + taps // 2]`` for the
+    point ``p / 4`` of a sample after ``x[n]``. The sinc's zeros fall on the input samples, so
+    phase 0 is the sample itself and needs no filter.
+    """
+    h = firwin(4 * taps + 1, 1.0 / OVERSAMPLE, window=("kaiser", beta)) * OVERSAMPLE
+    half = taps // 2
+    return np.array(
+        [[h[-4 * e + p + 2 * taps] for e in range(1 - half, half + 1)] for p in (1, 2, 3)]
+    )
+
+
+# 12 taps per phase (as BS.1770-4 Annex 2's 48-tap filter): within 0.03 dB of a long
+# polyphase filter on noise, speech and music peaks. Phase 2 is symmetric and phase 3 is
+# phase 1 reversed, so the three phases cost two thirds of three plain FIRs (see _interp).
+_TAPS = 12
+_BEFORE = _TAPS // 2 - 1  # input samples each output needs before it ...
+_AFTER = _TAPS // 2  # ... and after it
+_PHASES = _interpolator(_TAPS, 5.0)
+OVERSHOOT = float(np.abs(_PHASES).sum(axis=1).max())
+"""Most an interpolated point can exceed the largest input sample within the filter's reach
+(the sum of a phase's absolute weights, about 1.92 = 5.7 dB): stretches whose samples all
+stay under ``level / OVERSHOOT`` cannot have a true peak reaching ``level``."""
+_HALF = _TAPS // 2
+_SUM13 = (_PHASES[0, :_HALF] + _PHASES[0, ::-1][:_HALF]).astype(np.float32)
+_DIF13 = (_PHASES[0, :_HALF] - _PHASES[0, ::-1][:_HALF]).astype(np.float32)
+_MID = _PHASES[1, :_HALF].astype(np.float32)
+_BLOCK = 1 << 15  # samples per pass: the temporaries stay in the CPU cache
+
+
+def _interp(xs: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Largest magnitude among the three interpolated points after each sample, along the last
+    axis of ``xs`` (``_BEFORE`` samples of context first, ``_AFTER`` last; 1-D or 2-D)."""
+    n = xs.shape[-1] - (_TAPS - 1)
+    u = np.zeros((*xs.shape[:-1], n), dtype=np.float32)  # phase 1 + phase 3
+    v = np.zeros_like(u)  # phase 1 - phase 3
+    w = np.zeros_like(u)  # phase 2
+    s, d, t = np.empty_like(u), np.empty_like(u), np.empty_like(u)
+    for j in range(_HALF):
+        a, b = xs[..., j : j + n], xs[..., _TAPS - 1 - j : _TAPS - 1 - j + n]
+        np.add(a, b, out=s)
+        np.subtract(a, b, out=d)
+        u += np.multiply(s, _SUM13[j], out=t)
+        w += np.multiply(s, _MID[j], out=t)
+        v += np.multiply(d, _DIF13[j], out=t)
+    # max(|p1|, |p3|) = (|p1 + p3| + |p1 - p3|) / 2
+    np.abs(u, out=u)
+    np.abs(v, out=v)
+    u += v
+    u *= np.float32(0.5)
+    np.abs(w, out=w)
+    return np.maximum(u, w, out=u)
+
+
+def _padded(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    return np.concatenate(
+        (np.zeros(_BEFORE, dtype=np.float32), x, np.zeros(_AFTER, dtype=np.float32))
+    )
+
+
+def _peaks_of(xs: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Per-sample 4x peaks of the 1-D ``xs`` with its context (see :func:`_interp`)."""
+    n = xs.size - (_TAPS - 1)
+    out = np.abs(xs[_BEFORE : _BEFORE + n])
+    for lo in range(0, n, _BLOCK):
+        hi = min(n, lo + _BLOCK)
+        np.maximum(out[lo:hi], _interp(xs[lo : hi + _TAPS - 1]), out=out[lo:hi])
+    return out
+
+
 def oversampled_peaks(samples: npt.ArrayLike) -> npt.NDArray[np.float32]:
-    """Per input sample, the largest magnitude among its 4x-oversampled points (and itself)."""
+    """Per input sample, the largest magnitude among its 4x-oversampled points (and itself).
+
+    The signal is taken as zero before and after ``samples``.
+    """
     x = np.asarray(samples, dtype=np.float32)
     if x.ndim != 1:
         raise ValueError(f"expected mono samples (1-D array), got shape {x.shape}")
     if x.size == 0:
         return np.zeros(0, dtype=np.float32)
-    # float32 and a max over the four phase views instead of a reshape: 4x faster, same peaks.
-    up = resample_poly(x, OVERSAMPLE, 1)
-    np.abs(up, out=up)
-    peaks = np.maximum(up[0::OVERSAMPLE], up[1::OVERSAMPLE])
-    for phase in range(2, OVERSAMPLE):
-        np.maximum(peaks, up[phase::OVERSAMPLE], out=peaks)
-    return np.maximum(peaks, np.abs(x), out=peaks)
+    return _peaks_of(_padded(x))
 
 
 @dataclass(frozen=True)
@@ -206,21 +275,27 @@ class Meter:
     """Measure one continuous stream chunk by chunk, exactly as :func:`measure` of the whole.
 
     Memory stays flat: only the 100 ms sub-block energies (80 bytes a second) are kept.
+    With ``true_peak=False`` the meter skips 4x oversampling (about a third of its cost): the
+    loudness and range are unchanged, but ``true_peak`` of the result is the sample peak and
+    the peak histogram files energy by sample peaks (a slight under-estimate of the limiter's
+    effect in :func:`limited_loudness`).
     """
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, true_peak: bool = True) -> None:
         self.rate = rate
+        self.true_peak = true_peak
         self._sub = max(1, round(rate * SUB_BLOCK))
-        (self._b1, self._a1), (self._b2, self._a2) = k_weighting(rate)
-        self._z1: FloatArray | None = None
-        self._z2: FloatArray | None = None
+        (b1, a1), (b2, a2) = k_weighting(rate)
+        self._sos = np.array([[*b1, *a1], [*b2, *a2]])
+        # Filters start at rest, as lfilter's default; the state then carries across chunks.
+        self._zi = np.zeros((2, 2))
         self._energies: list[FloatArray] = []
-        self._counts: list[npt.NDArray[np.int64]] = []
         self._partial_energy = 0.0
         self._partial_count = 0
         self._peak = 0.0
         self._true_peak = 0.0
-        self._tail = np.zeros(0)  # context so oversampling sees across chunk edges
+        # The last input samples, so oversampling sees across chunk edges.
+        self._tail = np.zeros(_BEFORE, dtype=np.float32)
         self._hist = np.zeros(_HIST_BINS)
         self._frame = max(1, round(rate * _HIST_FRAME))
         # Width in frames (odd) of the limiter's reach around a peak: look-ahead before it,
@@ -231,12 +306,8 @@ class Meter:
         x = _as_mono(samples)
         if x.size == 0:
             return
-        if self._z1 is None:
-            # Filters start at rest, as lfilter's default; the state then carries across chunks.
-            self._z1, self._z2 = np.zeros(2), np.zeros(2)
-        y, self._z1 = lfilter(self._b1, self._a1, x, zi=self._z1)
-        y, self._z2 = lfilter(self._b2, self._a2, y, zi=self._z2)
-        sq = y * y
+        y, self._zi = sosfilt(self._sos, x, zi=self._zi)
+        sq = np.square(y, out=y)
 
         # Complete the pending partial sub-block first, then whole sub-blocks, keep the rest.
         need = self._sub - self._partial_count
@@ -246,23 +317,26 @@ class Meter:
         rest = sq[need:]
         if self._partial_count == self._sub:
             self._energies.append(np.array([self._partial_energy]))
-            self._counts.append(np.array([self._sub], dtype=np.int64))
             self._partial_energy, self._partial_count = 0.0, 0
             whole = rest.size // self._sub * self._sub
             if whole:
                 self._energies.append(rest[:whole].reshape(-1, self._sub).sum(axis=1))
-                self._counts.append(np.full(whole // self._sub, self._sub, dtype=np.int64))
             left = rest[whole:]
             self._partial_energy, self._partial_count = float(left.sum()), left.size
 
-        self._peak = max(self._peak, float(np.abs(x).max()))
-        ctx = np.concatenate((self._tail, x))
-        peaks = oversampled_peaks(ctx)[self._tail.size :].astype(np.float64)
-        self._true_peak = max(self._true_peak, float(peaks.max()))
-        self._tail = ctx[-16:]
+        x32 = x.astype(np.float32)
+        peaks = np.abs(x32)
+        self._peak = max(self._peak, float(peaks.max()))
+        if self.true_peak:
+            ctx = np.concatenate((self._tail, x32))
+            # The future is taken as silence: the chunk's last few peaks may read a little
+            # differently than in the whole stream.
+            peaks = _peaks_of(np.concatenate((ctx, np.zeros(_AFTER, dtype=np.float32))))
+            self._true_peak = max(self._true_peak, float(peaks.max()))
+            self._tail = ctx[ctx.size - _BEFORE :]
         self._add_to_histogram(sq, peaks)
 
-    def _add_to_histogram(self, sq: FloatArray, peaks: FloatArray) -> None:
+    def _add_to_histogram(self, sq: FloatArray, peaks: npt.NDArray[np.float32]) -> None:
         # Summarise 2.5 ms frames (energy, peak), spread each peak over the limiter's reach,
         # and file the energy under that level. Chunk edges only blur the reach a little.
         n = sq.size // self._frame * self._frame
@@ -273,23 +347,25 @@ class Meter:
             frames_pk = np.append(frames_pk, peaks[n:].max())
         reach = maximum_filter1d(frames_pk, size=self._reach, mode="nearest")
         with np.errstate(divide="ignore"):
-            level = 20.0 * np.log10(reach)
+            level = 20.0 * np.log10(reach.astype(np.float64))
         idx = np.clip((level - _HIST_LOW_DB) / _HIST_STEP_DB, 0, _HIST_BINS - 1).astype(np.int64)
         self._hist += np.bincount(idx, weights=frames_sq, minlength=_HIST_BINS)
 
     def result(self) -> Measurement:
         """The measurement so far (feeding may continue afterwards)."""
         energies = [*self._energies]
-        counts = [*self._counts]
         if self._partial_count:
             energies.append(np.array([self._partial_energy]))
-            counts.append(np.array([self._partial_count], dtype=np.int64))
         if not energies:
             return _empty(self.rate)
+        energy = np.concatenate(energies)
+        counts = np.full(energy.size, self._sub, dtype=np.int64)
+        if self._partial_count:
+            counts[-1] = self._partial_count
         return Measurement(
             self.rate,
-            np.concatenate(energies),
-            np.concatenate(counts),
+            energy,
+            counts,
             self._peak,
             max(self._true_peak, self._peak),
             self._hist.copy(),
@@ -407,10 +483,15 @@ class Limiter:
     4x-oversampled peak within ``lookahead + hold`` exceeds ``ceiling_db - margin_db``;
     ``margin_db`` is headroom for the MP3 encoder, whose reconstruction overshoots peaks a
     little. Gain falls over ``lookahead`` before a peak, holds ``hold`` after it, then recovers
-    over ``lookahead``.
+    over ``lookahead``. The output does not depend on how the input is cut into chunks.
+
+    Cost follows what needs limiting: only stretches whose samples come within
+    :data:`OVERSHOOT` of the threshold (or of the loudest output so far) are oversampled, and
+    the gain is smoothed only around peaks over the threshold.
     """
 
-    _CONTEXT = 16  # input samples either side that the 4x interpolation filter needs
+    _CONTEXT = 16  # input samples after a sample before its required gain is decided
+    _CELL = 32  # samples per unit of the "could this reach the threshold?" test
 
     def __init__(
         self,
@@ -432,12 +513,25 @@ class Limiter:
         self._kernel = kernel / kernel.sum()
         self.latency = self._ahead + self._CONTEXT
         """Samples ``process`` holds back until later input (or ``flush``) decides them."""
+        self._out_peak = 0.0
         self._reset()
 
+    @property
+    def output_true_peak(self) -> float:
+        """Largest 4x-oversampled magnitude (linear) of everything output so far, across
+        flushes: the input's oversampled peaks times the gain applied to them (within 0.1 dB
+        of oversampling the output itself), so the output needs no true-peak meter."""
+        return self._out_peak
+
+    @property
+    def output_true_peak_db(self) -> float:
+        return _db(self._out_peak)
+
     def _reset(self) -> None:
-        self._buf = np.zeros(0)  # raw input from stream index _buf0 to _received
+        self._buf = np.zeros(0, dtype=np.float32)  # raw input from stream index _buf0 on
         self._buf0 = 0
         self._req = np.zeros(0)  # required gain from stream index _req0 to _req_done
+        self._pk = np.zeros(0, dtype=np.float32)  # peaks (lower bounds, see _required) alike
         self._req0 = 0
         self._req_done = 0
         self._start = 0  # stream index of the next sample to output
@@ -445,7 +539,7 @@ class Limiter:
 
     def process(self, chunk: npt.ArrayLike) -> npt.NDArray[np.float32]:
         x = _as_mono(chunk)
-        self._buf = np.concatenate((self._buf, x))
+        self._buf = np.concatenate((self._buf, x.astype(np.float32)))
         self._received += x.size
         return self._emit(final=False)
 
@@ -460,47 +554,111 @@ class Limiter:
         # 1. Required gain for every sample whose interpolation context is now complete.
         req_end = end if final else end - c
         if req_end > self._req_done:
-            lo = max(self._req_done - c, self._buf0)
-            seg = self._buf[lo - self._buf0 : min(end, req_end + c) - self._buf0]
-            if final:
-                seg = np.concatenate((seg, np.zeros(c)))
-            peaks = oversampled_peaks(seg)[self._req_done - lo : req_end - lo]
-            req = np.minimum(1.0, self.threshold / np.maximum(peaks.astype(np.float64), 1e-12))
+            lo = max(self._req_done - _BEFORE, 0)
+            hi = min(end, req_end + _AFTER)
+            seg = self._buf[lo - self._buf0 : hi - self._buf0]
+            # Zeros stand for the signal before the stream's start and after its end.
+            xs = np.concatenate(
+                (
+                    np.zeros(lo - (self._req_done - _BEFORE), dtype=np.float32),
+                    seg,
+                    np.zeros(req_end + _AFTER - hi, dtype=np.float32),
+                )
+            )
+            req, pk = self._required(xs)
             self._req = np.concatenate((self._req, req))
+            self._pk = np.concatenate((self._pk, pk))
             self._req_done = req_end
         # 2. Output every sample whose look-ahead is known.
         out_end = end if final else self._req_done - self._ahead
         if out_end <= self._start:
             return np.zeros(0, dtype=np.float32)
+        x = self._buf[self._start - self._buf0 : out_end - self._buf0]
+        pk = self._pk[self._start - self._req0 : out_end - self._req0]
         gains = self._gains(self._start, out_end)
-        y = self._buf[self._start - self._buf0 : out_end - self._buf0] * gains
+        if gains is None:
+            y = x.copy()
+            top = float(pk.max())
+        else:
+            y = (x * gains).astype(np.float32)
+            top = float((pk * gains).max())
+        self._out_peak = max(self._out_peak, top)
         self._start = out_end
         # 3. Forget what no later output needs.
         buf0 = max(self._buf0, out_end - c)
         self._buf, self._buf0 = self._buf[buf0 - self._buf0 :], buf0
         req0 = max(self._req0, out_end - self._ahead - self._hold)
-        self._req, self._req0 = self._req[req0 - self._req0 :], req0
-        return y.astype(np.float32)
+        self._req, self._pk = self._req[req0 - self._req0 :], self._pk[req0 - self._req0 :]
+        self._req0 = req0
+        return y
 
-    def _gains(self, lo: int, hi: int) -> FloatArray:
-        """Gain for output samples ``[lo, hi)``, never above the gain any of them requires.
+    def _required(self, xs: npt.NDArray[np.float32]) -> tuple[FloatArray, npt.NDArray[np.float32]]:
+        """(required gain, peak) of each sample of ``xs`` that has its full context.
+
+        Only cells that could reach ``level`` are oversampled: the threshold (so the required
+        gain is exact), or the loudest output so far (so ``output_true_peak`` is exact). The
+        peak of any other sample is its magnitude, a lower bound that stays under ``level``.
+        """
+        n = xs.size - (_TAPS - 1)
+        mag = np.abs(xs)
+        pk = mag[_BEFORE : _BEFORE + n].copy()
+        level = min(self.threshold, max(self._out_peak, float(pk.max())))
+        hot = np.flatnonzero(mag * OVERSHOOT >= level)
+        if hot.size:
+            # Sample i of xs feeds outputs i - _TAPS + 1 .. i: mark the cells holding them.
+            cells = np.unique(
+                np.concatenate((np.maximum(hot - (_TAPS - 1), 0), np.minimum(hot, n - 1)))
+                // self._CELL
+            )
+            if cells.size * 2 > -(-n // self._CELL):
+                np.maximum(pk, _peaks_of(xs), out=pk)
+            else:
+                span = self._CELL + _TAPS - 1
+                padded = np.concatenate((xs, np.zeros(self._CELL, dtype=np.float32)))
+                idx = cells[:, None] * self._CELL + np.arange(span)
+                peaks = _interp(padded[idx])
+                pos = (cells[:, None] * self._CELL + np.arange(self._CELL)).ravel()
+                keep = pos < n
+                pos, peaks = pos[keep], peaks.ravel()[keep]
+                pk[pos] = np.maximum(pk[pos], peaks)
+        req = np.ones(n)
+        over = np.flatnonzero(pk > self.threshold)
+        req[over] = self.threshold / pk[over].astype(np.float64)
+        return req, pk
+
+    def _gains(self, lo: int, hi: int) -> FloatArray | None:
+        """Gain for output samples ``[lo, hi)``, never above the gain any of them requires;
+        ``None`` when it is 1.0 throughout.
 
         ``h[k]`` is the least required gain over ``[k - hold, k + ahead]``; the gain at ``m``
         is a weighted mean of ``h`` over ``[m - ahead, m]``, and each of those windows
-        contains ``m``, so the gain at ``m`` is at most what ``m`` itself requires.
+        contains ``m``, so the gain at ``m`` is at most what ``m`` itself requires. Both are
+        computed only around required gains under 1.0, output by output, so the result does
+        not depend on where chunks begin.
         """
         a, hold = self._ahead, self._hold
         need_lo, need_hi = lo - a - hold, hi + a
-        req = self._req
         # Before the stream and after its end nothing needs limiting.
         before = max(0, self._req0 - need_lo)
         after = max(0, need_hi - self._req_done)
-        window = np.concatenate((np.ones(before), req, np.ones(after)))
-        window = window[need_lo + before - self._req0 :][: need_hi - need_lo]
-        h = _window_min(window, hold + a + 1)
-        if h.size and h.min() >= 1.0:
-            return np.ones(hi - lo)  # nothing to limit: skip the smoothing
-        return oaconvolve(h, self._kernel, mode="valid")
+        core = self._req[max(0, need_lo - self._req0) : need_hi - self._req0]
+        over = np.flatnonzero(core < 1.0)
+        if over.size == 0:
+            return None
+        window = np.concatenate((np.ones(before), core, np.ones(after)))
+        over += before
+        # Output o (0-based) reads window[o : o + 2a + hold + 1]: group the peaks whose
+        # reaches touch and smooth each group's stretch alone.
+        span = 2 * a + hold
+        breaks = np.flatnonzero(np.diff(over) > span) + 1
+        gains = np.ones(hi - lo)
+        for first, last in zip(
+            over[np.r_[0, breaks]], over[np.r_[breaks - 1, over.size - 1]], strict=True
+        ):
+            o0, o1 = max(0, first - span), min(hi - lo, last + 1)
+            h = _window_min(window[o0 : o1 + span], hold + a + 1)
+            gains[o0:o1] = np.convolve(h, self._kernel, mode="valid")
+        return gains
 
 
 def _window_min(values: FloatArray, size: int) -> FloatArray:
