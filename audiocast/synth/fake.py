@@ -10,12 +10,14 @@ Faults come from the constructor or, so that worker processes can be configured 
     {"drop": ["#drop", 3], "truncate": ["#cut"], "crash": ["#die"], "hang": ["#slow"],
      "hang_seconds": 30, "fail_times": 1, "log": "/tmp/fake-calls.jsonl"}
 
-- A fault kind (``drop``, ``truncate``, ``silent``, ``empty``, ``crash``, ``hang``, ``error``)
+- A fault kind (``drop``, ``truncate``, ``short``, ``silent``, ``empty``, ``crash``, ``hang``,
+  ``error``)
   maps to triggers: a string fires when the text contains it, an int fires on that 0-based call
   of this engine instance.
 - ``drop`` writes no file; ``truncate`` writes a WAV whose header claims more frames than it
-  holds; ``silent`` writes digital silence of the right length; ``empty`` writes a 0-byte file;
-  ``crash`` ends the process at once (``os._exit``), as a dying worker would; ``hang`` sleeps
+  holds; ``short`` writes a well-formed WAV a tenth as long as the text needs (an engine that
+  stopped early); ``silent`` writes digital silence of the right length; ``empty`` writes a
+  0-byte file; ``crash`` ends the process at once (``os._exit``), as a dying worker would; ``hang`` sleeps
   ``hang_seconds`` (default 30) and then writes a good clip; ``error`` raises ``EngineError``.
 - ``fail_times``: a text faults on its first N attempts only, then comes out right; absent or
   ``null`` means every attempt. Attempts are counted per text, across processes when ``log`` is
@@ -45,7 +47,7 @@ from .verify import expected_seconds
 
 SAMPLE_RATE = 22_050
 FAULTS_ENV = "AUDIOCAST_FAKE_FAULTS"
-FAULT_KINDS = ("drop", "truncate", "silent", "empty", "crash", "hang", "error")
+FAULT_KINDS = ("drop", "truncate", "short", "silent", "empty", "crash", "hang", "error")
 
 _VOICES = (
     EngineVoice("fake-alto", "Fake Alto", ("en",), "female"),
@@ -150,6 +152,8 @@ class FakeSynthesizer:
             return
         elif fault == "silent":
             frames = np.zeros_like(frames)
+        elif fault == "short":
+            frames = frames[: max(1, len(frames) // 10)]
         elif fault == "truncate":
             out.write_bytes(_wav_bytes(frames)[: 44 + (len(frames) // 2) * 2])
             return
