@@ -92,11 +92,19 @@ class Encoder:
         if self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
+        self._close_stdin()
         self._stderr.close()
+
+    def _close_stdin(self) -> None:
+        # After a kill the pipe is broken; closing it still frees the descriptor.
+        if self._proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
 
     def _fail(self) -> None:
         self._proc.kill()
         self._proc.wait()
+        self._close_stdin()
         self._stderr.seek(0)
         lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
         self._stderr.close()
