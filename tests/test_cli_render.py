@@ -1,0 +1,203 @@
+"""``audiocast render/say/voices/cast/info/feed/cache`` as a user runs them: real engine, real
+files, exit codes and the one line printed on stderr."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import mutagen
+import pytest
+from click.testing import CliRunner, Result
+from conftest import TWO_SPEAKERS, decode_errors, ffmpeg
+
+from audiocast.cli import cli
+
+ONE_TURN = "---\ntitle: Short One\nshow: Tests\n---\nAna: Hello from the test.\n"
+BARE = ["--no-intro", "--no-outro"]
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def one_line_error(result: Result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("audiocast: error: ")
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_default_output_path_and_closing_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("s.txt").write_text(ONE_TURN, "utf-8")
+    result = run("render", "s.txt", *BARE)
+    assert result.exit_code == 0, result.stderr
+    episode = tmp_path / "output" / "short-one.mp3"
+    assert episode.is_file()
+    line = result.stdout.strip().splitlines()[-1]
+    assert line.startswith(f"wrote {Path('output/short-one.mp3')} (0:")
+    assert "KB" in line and "sidecars" in line
+    assert "loudness" in result.stderr  # the report goes to stderr, the result to stdout
+
+
+@pytest.mark.parametrize("ext", ["wav", "ogg", "opus", "m4a", "flac"])
+def test_every_format_decodes_and_carries_tags(tmp_path: Path, ext: str) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(ONE_TURN, "utf-8")
+    out = tmp_path / f"ep.{ext}"
+    result = run("render", script, "-o", out, "-q", "--no-sidecars", *BARE)
+    assert result.exit_code == 0, result.stderr
+    assert decode_errors(out) == ""
+    tags = mutagen.File(out).tags
+    text = str(dict(tags)) if ext != "wav" else str(tags)
+    assert "Short One" in text, text
+
+
+def test_unknown_extension_fails_before_synthesis(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(ONE_TURN, "utf-8")
+    result = run("render", script, "-o", tmp_path / "ep.xyz", "--engine", "nosuch")
+    assert result.exit_code != 0
+    assert "'.xyz'" in one_line_error(result)  # the engine is never reached
+    assert list(tmp_path.iterdir()) == [script]
+
+
+def test_cast_explicit_front_matter_voice_option_and_config(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(TWO_SPEAKERS.replace("---\nLee", "cast:\n  Mira Chen: host-b\n---\nLee"))
+    data = json.loads(run("cast", script, "--json").stdout)
+    assert data["speakers"]["Mira Chen"]["name"] == "host-b"
+    assert data["speakers"]["Lee Park"]["name"] != "host-b"
+    assert data["narrator"]["name"] == "narrator"
+    data = json.loads(run("cast", script, "--json", "--voice", "Lee Park=guest-b").stdout)
+    assert data["speakers"]["Lee Park"]["name"] == "guest-b"
+    config = tmp_path / "render.yaml"
+    config.write_text("cast:\n  Lee Park: en-us+m7\n", "utf-8")
+    data = json.loads(run("cast", script, "--json", "--config", config).stdout)
+    assert data["speakers"]["Lee Park"]["voice_id"] == "en-us+m7"
+    text = run("cast", script).stdout
+    assert "Lee Park" in text and "(narration)" in text
+
+
+@pytest.mark.parametrize("value", ["hots-a", "en-zz+nope"])
+def test_unknown_voice_is_exit_2_naming_it_before_synthesis(tmp_path: Path, value: str) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(TWO_SPEAKERS, "utf-8")
+    out = tmp_path / "ep.mp3"
+    result = run("render", script, "-o", out, "--voice", f"Mira Chen={value}")
+    assert result.exit_code == 2
+    line = one_line_error(result)
+    assert repr(value) in line and "Mira Chen" in line
+    if value == "hots-a":
+        assert "host-a" in line  # a near match
+    assert not out.exists()
+
+
+def test_render_voice_override_changes_the_casting(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(ONE_TURN, "utf-8")
+    out = tmp_path / "ep.mp3"
+    result = run("render", script, "-o", out, "--json", *BARE, "--voice", "Ana=guest-b")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["cast"]["speakers"]["Ana"]["name"] == "guest-b"
+
+
+def test_say_voices_and_cache(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.wav"
+    result = run("say", "Testing one two.", "--voice", "host-a", "-o", clip)
+    assert result.exit_code == 0, result.stderr
+    assert decode_errors(clip) == "" and mutagen.File(clip).info.length > 0.5
+    listing = run("voices").stdout
+    assert "host-a" in listing and "narrator" in listing
+    data = json.loads(run("voices", "--json").stdout)
+    assert {"host-a", "guest-a", "narrator"} <= {p["name"] for p in data["profiles"]}
+    assert data["engine_voices"]
+    cache_dir = tmp_path / "cache"
+    script = tmp_path / "s.txt"
+    script.write_text(ONE_TURN, "utf-8")
+    out = tmp_path / "ep.mp3"
+    assert run("render", script, "-o", out, "-q", "--cache-dir", cache_dir, *BARE).exit_code == 0
+    info = run("cache", "info", "--cache-dir", cache_dir).stdout
+    assert info.startswith(f"{cache_dir}: 1 clips")
+    assert run("cache", "clear", "--cache-dir", cache_dir).stdout.startswith("removed 1 clips")
+    assert ": 0 clips" in run("cache", "info", "--cache-dir", cache_dir).stdout
+
+
+def test_only_renders_the_chosen_segments(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(TWO_SPEAKERS, "utf-8")
+    out = tmp_path / "ep.mp3"
+    result = run("render", script, "-o", out, "--only", "2..3", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["chapters"] == []
+    cues = [c.text for c in webvtt_cues(out.with_suffix(".vtt"))]
+    assert cues == [
+        "They smell good and they cost almost nothing.",
+        "Which one should I start with?",
+    ]
+    bad = run("render", script, "-o", tmp_path / "b.mp3", "--only", "3..9")
+    assert bad.exit_code == 2 and "3..9" in one_line_error(bad)
+
+
+def webvtt_cues(path: Path) -> list:  # type: ignore[type-arg]
+    import webvtt
+
+    return list(webvtt.read(str(path)))
+
+
+def test_quiet_prints_nothing_and_no_bar_off_a_terminal(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(ONE_TURN, "utf-8")
+    quiet = run("render", script, "-o", tmp_path / "q.mp3", "-q", *BARE)
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == ""
+    loud = run("render", script, "-o", tmp_path / "l.mp3", *BARE)
+    assert "synthesizing" not in loud.stderr and "\r" not in loud.stderr
+
+
+def test_info_and_feed(tmp_path: Path) -> None:
+    folder = tmp_path / "pod"
+    folder.mkdir()
+    script = tmp_path / "s.txt"
+    script.write_text(ONE_TURN, "utf-8")
+    episode = folder / "ep1.mp3"
+    assert run("render", script, "-o", episode, "-q").exit_code == 0
+    data = json.loads(run("info", episode, "--json").stdout)
+    assert abs(data["duration"] - mutagen.File(episode).info.length) < 0.2
+    assert data["tags"]["title"] == "Short One"
+    assert data["chapters"][0]["title"] == "Intro"
+    assert data["loudness"]["integrated"] is not None
+    text = run("info", episode).stdout
+    assert "duration" in text and "Short One" in text and "Intro" in text
+    (folder / "show.yaml").write_text(
+        "title: Tests\nauthor: Lee Park\ndescription: A show.\n"
+        "image: https://example.org/pod/cover.jpg\ncategory: Education\n",
+        "utf-8",
+    )
+    feed = tmp_path / "feed.xml"
+    result = run("feed", folder, "--base-url", "https://example.org/pod", "-o", feed)
+    assert result.exit_code == 0, result.stderr
+    (item,) = ET.parse(feed).getroot().iter("item")
+    enclosure = item.find("enclosure")
+    assert enclosure is not None
+    assert int(enclosure.get("length", "0")) == episode.stat().st_size
+    assert enclosure.get("url") == "https://example.org/pod/ep1.mp3"
+
+
+def test_ffmpeg_lists_the_chapters_of_a_yaml_script(tmp_path: Path) -> None:
+    script = tmp_path / "s.yaml"
+    script.write_text(
+        "title: Named\nsegments:\n"
+        "  - Ana: First part here.\n    chapter: Opening\n"
+        "  - Ben: Second part here.\n    chapter: The Middle\n",
+        "utf-8",
+    )
+    out = tmp_path / "ep.mp3"
+    assert run("render", script, "-o", out, "-q", *BARE).exit_code == 0
+    listed = ffmpeg("-i", out, "-f", "ffmetadata", "-").stdout.decode()
+    assert "title=Opening" in listed and "title=The Middle" in listed
