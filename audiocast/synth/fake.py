@@ -17,8 +17,9 @@ Faults come from the constructor or, so that worker processes can be configured 
 - ``drop`` writes no file; ``truncate`` writes a WAV whose header claims more frames than it
   holds; ``short`` writes a well-formed WAV a tenth as long as the text needs (an engine that
   stopped early); ``silent`` writes digital silence of the right length; ``empty`` writes a
-  0-byte file; ``crash`` ends the process at once (``os._exit``), as a dying worker would; ``hang`` sleeps
-  ``hang_seconds`` (default 30) and then writes a good clip; ``error`` raises ``EngineError``.
+  0-byte file; ``crash`` ends the process at once (``os._exit``), as a dying worker would;
+  ``hang`` sleeps ``hang_seconds`` (default 30) and then writes a good clip; ``error`` raises
+  ``EngineError``.
 - ``fail_times``: a text faults on its first N attempts only, then comes out right; absent or
   ``null`` means every attempt. Attempts are counted per text, across processes when ``log`` is
   set, else within this instance.
