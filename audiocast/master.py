@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
-from scipy.signal import firwin, sosfilt
+from scipy.signal import firwin, lfilter
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -286,9 +286,10 @@ class Meter:
         self.true_peak = true_peak
         self._sub = max(1, round(rate * SUB_BLOCK))
         (b1, a1), (b2, a2) = k_weighting(rate)
-        self._sos = np.array([[*b1, *a1], [*b2, *a2]])
-        # Filters start at rest, as lfilter's default; the state then carries across chunks.
-        self._zi = np.zeros((2, 2))
+        # Both biquads as one 4th-order filter: one pass (float64 keeps it exact to 1e-10).
+        self._b, self._a = np.convolve(b1, b2), np.convolve(a1, a2)
+        # The filter starts at rest, as lfilter's default; its state carries across chunks.
+        self._zi = np.zeros(4)
         self._energies: list[FloatArray] = []
         self._partial_energy = 0.0
         self._partial_count = 0
@@ -297,6 +298,12 @@ class Meter:
         # The last input samples, so oversampling sees across chunk edges.
         self._tail = np.zeros(_BEFORE, dtype=np.float32)
         self._hist = np.zeros(_HIST_BINS)
+        empty = np.zeros(0, dtype=np.float32)
+        self._last: tuple[FloatArray, npt.NDArray[np.float32], npt.NDArray[np.float32]] = (
+            np.zeros(0),
+            empty,
+            empty,
+        )  # (K-weighted squares, magnitudes, peaks) of the last chunk, for feed_part
         self._frame = max(1, round(rate * _HIST_FRAME))
         # Width in frames (odd) of the limiter's reach around a peak: look-ahead before it,
         # hold and release after it.
@@ -306,9 +313,41 @@ class Meter:
         x = _as_mono(samples)
         if x.size == 0:
             return
-        y, self._zi = sosfilt(self._sos, x, zi=self._zi)
+        y, self._zi = lfilter(self._b, self._a, x, zi=self._zi)
         sq = np.square(y, out=y)
+        x32 = x.astype(np.float32)
+        mags = np.abs(x32)
+        peaks = mags
+        if self.true_peak:
+            ctx = np.concatenate((self._tail, x32))
+            # The future is taken as silence: the chunk's last few peaks may read a little
+            # differently than in the whole stream.
+            peaks = _peaks_of(np.concatenate((ctx, np.zeros(_AFTER, dtype=np.float32))))
+            self._true_peak = max(self._true_peak, float(peaks.max()))
+            self._tail = ctx[ctx.size - _BEFORE :]
+        self._last = (sq, mags, peaks)
+        self._add(sq, mags, peaks)
 
+    def feed_part(self, source: Meter, start: int, stop: int) -> None:
+        """Feed samples ``start:stop`` of the chunk last fed to ``source`` without filtering
+        them again: the same as ``feed(chunk[start:stop])`` except that the K-weighting's
+        state is the source's (the audio that really came before), and the peaks are the
+        source's (sample peaks when ``source`` has ``true_peak=False``).
+
+        For metering parts of one stream (each speaker's stretches) at the cost of one meter.
+        """
+        if source.rate != self.rate:
+            raise ValueError("cannot feed a meter from one at another sample rate")
+        sq, mags, peaks = source._last
+        if stop > start:
+            part_peaks = peaks[start:stop]
+            if self.true_peak:
+                self._true_peak = max(self._true_peak, float(part_peaks.max()))
+            self._add(sq[start:stop], mags[start:stop], part_peaks)
+
+    def _add(
+        self, sq: FloatArray, mags: npt.NDArray[np.float32], peaks: npt.NDArray[np.float32]
+    ) -> None:
         # Complete the pending partial sub-block first, then whole sub-blocks, keep the rest.
         need = self._sub - self._partial_count
         head = sq[:need]
@@ -323,17 +362,7 @@ class Meter:
                 self._energies.append(rest[:whole].reshape(-1, self._sub).sum(axis=1))
             left = rest[whole:]
             self._partial_energy, self._partial_count = float(left.sum()), left.size
-
-        x32 = x.astype(np.float32)
-        peaks = np.abs(x32)
-        self._peak = max(self._peak, float(peaks.max()))
-        if self.true_peak:
-            ctx = np.concatenate((self._tail, x32))
-            # The future is taken as silence: the chunk's last few peaks may read a little
-            # differently than in the whole stream.
-            peaks = _peaks_of(np.concatenate((ctx, np.zeros(_AFTER, dtype=np.float32))))
-            self._true_peak = max(self._true_peak, float(peaks.max()))
-            self._tail = ctx[ctx.size - _BEFORE :]
+        self._peak = max(self._peak, float(mags.max()))
         self._add_to_histogram(sq, peaks)
 
     def _add_to_histogram(self, sq: FloatArray, peaks: npt.NDArray[np.float32]) -> None:
@@ -418,15 +447,29 @@ def limited_loudness(
     The limiter pulls every stretch whose nearby true peak would exceed the threshold down to
     it; the energy lost there comes from the measurement's peak histogram.
     """
-    if m.integrated is None:
+    integrated = m.integrated
+    if integrated is None:
         return None
-    total = float(m.peak_energy.sum())
-    if total <= 0.0:
-        return m.integrated + gain
-    levels = _HIST_LOW_DB + (np.arange(_HIST_BINS) + 0.5) * _HIST_STEP_DB + gain
-    cut_db = np.minimum(0.0, ceiling_db - margin_db - levels)
-    kept = float((m.peak_energy * 10.0 ** (cut_db / 10.0)).sum()) / total
-    return m.integrated + gain + 10.0 * math.log10(kept)
+    return _Prediction(m.peak_energy, integrated, ceiling_db - margin_db).after(gain)
+
+
+class _Prediction:
+    """:func:`limited_loudness` for one measurement at many gains (the bins filled once)."""
+
+    def __init__(self, peak_energy: FloatArray, integrated: float, threshold_db: float) -> None:
+        used = np.flatnonzero(peak_energy)
+        self._energy = peak_energy[used]
+        self._total = float(self._energy.sum())
+        self._levels = _HIST_LOW_DB + (used + 0.5) * _HIST_STEP_DB
+        self._integrated = integrated
+        self._threshold = threshold_db
+
+    def after(self, gain: float) -> float:
+        if self._total <= 0.0:
+            return self._integrated + gain
+        cut_db = np.minimum(0.0, self._threshold - gain - self._levels)
+        kept = float(self._energy @ 10.0 ** (cut_db / 10.0)) / self._total
+        return self._integrated + gain + 10.0 * math.log10(kept)
 
 
 def master_gain(
@@ -442,16 +485,17 @@ def master_gain(
     -16 LUFS the limiter removes most of 1 LU; this adds it back, up to ``max_extra_db`` more
     than :func:`gain_db` would give. 0.0 for silence.
     """
-    base = gain_db(m.integrated, target_lufs)
-    after = limited_loudness(m, base, ceiling_db, margin_db)
-    if after is None or after >= target_lufs - 0.01:
+    integrated = m.integrated
+    base = gain_db(integrated, target_lufs)
+    if integrated is None:
+        return base
+    predict = _Prediction(m.peak_energy, integrated, ceiling_db - margin_db)
+    if predict.after(base) >= target_lufs - 0.01:
         return base
     low, high = base, base + max_extra_db
     for _ in range(40):  # loudness after limiting rises monotonically with gain
         mid = (low + high) / 2.0
-        predicted = limited_loudness(m, mid, ceiling_db, margin_db)
-        assert predicted is not None
-        if predicted < target_lufs:
+        if predict.after(mid) < target_lufs:
             low = mid
         else:
             high = mid
@@ -600,27 +644,25 @@ class Limiter:
         peak of any other sample is its magnitude, a lower bound that stays under ``level``.
         """
         n = xs.size - (_TAPS - 1)
-        mag = np.abs(xs)
+        cell = self._CELL
+        cells = -(-n // cell)
+        mag = np.zeros((cells + 1) * cell, dtype=np.float32)
+        np.abs(xs, out=mag[: xs.size])
         pk = mag[_BEFORE : _BEFORE + n].copy()
         level = min(self.threshold, max(self._out_peak, float(pk.max())))
-        hot = np.flatnonzero(mag * OVERSHOOT >= level)
-        if hot.size:
-            # Sample i of xs feeds outputs i - _TAPS + 1 .. i: mark the cells holding them.
-            cells = np.unique(
-                np.concatenate((np.maximum(hot - (_TAPS - 1), 0), np.minimum(hot, n - 1)))
-                // self._CELL
-            )
-            if cells.size * 2 > -(-n // self._CELL):
-                np.maximum(pk, _peaks_of(xs), out=pk)
-            else:
-                span = self._CELL + _TAPS - 1
-                padded = np.concatenate((xs, np.zeros(self._CELL, dtype=np.float32)))
-                idx = cells[:, None] * self._CELL + np.arange(span)
-                peaks = _interp(padded[idx])
-                pos = (cells[:, None] * self._CELL + np.arange(self._CELL)).ravel()
-                keep = pos < n
-                pos, peaks = pos[keep], peaks.ravel()[keep]
-                pk[pos] = np.maximum(pk[pos], peaks)
+        # Output cell k reads input cells k and k + 1 (the filter is shorter than a cell).
+        loud = mag.reshape(-1, cell).max(axis=1) * OVERSHOOT >= level
+        todo = np.flatnonzero(loud[:-1] | loud[1:])
+        if todo.size * 2 > cells:
+            np.maximum(pk, _peaks_of(xs), out=pk)
+        elif todo.size:
+            padded = np.concatenate((xs, np.zeros(2 * cell, dtype=np.float32)))
+            starts = todo * cell
+            peaks = _interp(padded[starts[:, None] + np.arange(cell + _TAPS - 1)]).ravel()
+            pos = (starts[:, None] + np.arange(cell)).ravel()
+            keep = pos < n
+            pos = pos[keep]
+            pk[pos] = np.maximum(pk[pos], peaks[keep])
         req = np.ones(n)
         over = np.flatnonzero(pk > self.threshold)
         req[over] = self.threshold / pk[over].astype(np.float64)

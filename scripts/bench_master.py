@@ -35,15 +35,16 @@ import sys, pyttsx3
 from audiocast.runtime import prepare_espeak
 prepare_espeak()
 engine = pyttsx3.init()
-engine.save_to_file(sys.argv[2], sys.argv[1])
-engine.runAndWait()
+for i, sentence in enumerate(sys.argv[2:]):
+    engine.save_to_file(sentence, f"{sys.argv[1]}/{i}.wav")
+    engine.runAndWait()
 """
 
-TEXT = (
-    "We measured the loudness of every sentence, then combined the measurements. "
-    "The limiter only has work to do where a peak comes near the ceiling, which is rare. "
-    "Most of a conversation is quiet compared with its loudest syllables, isn't it? "
-    "Yes, and the pauses between the turns are quieter still."
+SENTENCES = (
+    "We measured the loudness of every sentence, then combined the measurements.",
+    "The limiter only has work to do where a peak comes near the ceiling, which is rare.",
+    "Most of a conversation is quiet compared with its loudest syllables.",
+    "Yes, and the pauses between the turns are quieter still.",
 )
 
 
@@ -65,23 +66,25 @@ def _load(rev: str) -> ModuleType:
     return module
 
 
-def _espeak(seconds: float) -> np.ndarray:
-    """Real eSpeak NG speech (synthesized in a child process), repeated to ``seconds``."""
+def _espeak(seconds: float) -> np.ndarray | None:
+    """Real eSpeak NG speech (synthesized in a child process, a sentence at a time),
+    repeated to ``seconds``; ``None`` if the engine does not deliver."""
+    clips, rate = [], 0
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "speech.wav"
-        for _ in range(10):
-            subprocess.run(
-                [sys.executable, "-c", SYNTH, str(out), TEXT], check=True, capture_output=True
-            )
-            try:  # runAndWait can return before the file is complete
-                with wave.open(str(out)) as w:
+        subprocess.run(
+            [sys.executable, "-c", SYNTH, tmp, *SENTENCES], check=True, capture_output=True
+        )
+        time.sleep(0.5)  # runAndWait can return before the last file is complete
+        for i in range(len(SENTENCES)):
+            try:
+                with wave.open(str(Path(tmp) / f"{i}.wav")) as w:
                     rate, frames = w.getframerate(), w.readframes(w.getnframes())
-                if len(frames) > 4 * rate:
-                    break
             except (wave.Error, EOFError, FileNotFoundError):
-                time.sleep(0.2)
-    voice = np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768.0
-    voice = resample_poly(voice, RATE, rate)
+                continue
+            clips.append(np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768.0)
+    if not clips:
+        return None
+    voice = resample_poly(np.concatenate(clips), RATE, rate)
     reps = int(np.ceil(seconds * RATE / voice.size))
     rng = np.random.default_rng(0)
     # Each repetition at its own level, as different sentences and voices would be.
@@ -152,6 +155,16 @@ def _tasks(m: ModuleType, x: np.ndarray) -> dict[str, Callable[[], object]]:
             lim.process(c)
         lim.flush()
 
+    def speakers() -> None:
+        # The pipeline's per-speaker meters: every chunk split between two speakers.
+        stream = m.Meter(RATE, true_peak=False)
+        ada, grace = m.Meter(RATE, true_peak=False), m.Meter(RATE, true_peak=False)
+        for c in chunks:
+            stream.feed(c)
+            ada.feed_part(stream, 0, c.size // 2)
+            grace.feed_part(stream, c.size // 2, c.size)
+        stream.result(), ada.result(), grace.result()
+
     def peaks_chunks() -> None:
         for c in chunks:
             m.oversampled_peaks(c)
@@ -160,14 +173,13 @@ def _tasks(m: ModuleType, x: np.ndarray) -> dict[str, Callable[[], object]]:
         "measure+master_gain per clip": measure,
         "Meter.feed": meter(),
         "Meter.feed true_peak=False": meter(true_peak=False),
+        "stream+speaker Meters (feed_part)": speakers,
         "Limiter": limiter,
         "oversampled_peaks (3 s chunks)": peaks_chunks,
         "oversampled_peaks (one array)": lambda: m.oversampled_peaks(x),
     }
-    try:
-        m.Meter(RATE, true_peak=False)
-    except TypeError:
-        del tasks["Meter.feed true_peak=False"]
+    if not hasattr(m.Meter, "feed_part"):
+        del tasks["Meter.feed true_peak=False"], tasks["stream+speaker Meters (feed_part)"]
     return tasks
 
 
@@ -182,7 +194,11 @@ def main() -> None:
 
     before = _load(args.before)
     seconds = 60.0 * args.minutes
-    raw = _noise_speech(seconds) if args.noise else _espeak(seconds)
+    raw = None if args.noise else _espeak(seconds)
+    if raw is None:
+        if not args.noise:
+            print("eSpeak NG gave no audio: using noise bursts instead")
+        raw = _noise_speech(seconds)
     signals = {"speech": raw, "music": _music(seconds)}
     print(f"CPU seconds per minute of audio ({seconds:.0f} s fed in 3 s pieces, best of 3)")
     print(f"before = {args.before}, after = working tree\n")
