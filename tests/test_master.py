@@ -349,3 +349,134 @@ def test_limiter_output_does_not_depend_on_chunking() -> None:
     assert not np.array_equal(whole, x)  # it did limit
     for chunks in (3, 700, x.size // 9):
         assert np.array_equal(_limit(x, chunks), whole)
+
+
+# --- The fast paths against the long-filter reference -----------------------------------------
+
+
+def _reference_peaks(x: np.ndarray) -> np.ndarray:
+    """4x true peak per sample through scipy's long polyphase filter (81 taps)."""
+    from scipy.signal import resample_poly
+
+    up = np.abs(resample_poly(np.asarray(x, dtype=np.float64), 4, 1)).reshape(-1, 4).max(axis=1)
+    return np.maximum(up, np.abs(x))
+
+
+def _music(seconds: float, seed: int = 4) -> np.ndarray:
+    """Full band: noise, bright tones up to 15 kHz and sharp attacks."""
+    rng = np.random.default_rng(seed)
+    n = round(seconds * RATE)
+    t = np.arange(n) / RATE
+    tones = sum(
+        np.sin(2 * np.pi * f * t + k) / k for k, f in enumerate((220, 1760, 7040, 15000), 1)
+    )
+    attack = np.exp(-(np.arange(n) % (RATE // 3)) / 400.0)
+    return 0.05 * rng.standard_normal(n) + 0.15 * tones * (0.3 + attack)
+
+
+FAST_TP_SIGNALS = [
+    pytest.param(lambda: 0.1 * np.random.default_rng(11).standard_normal(3 * RATE), id="white"),
+    pytest.param(lambda: _speechlike(3.0, seed=12), id="bursts"),
+    pytest.param(lambda: _music(3.0), id="music"),
+    pytest.param(lambda: _sine(RATE / 4, -6.0, 1.0, phase=math.pi / 4), id="inter-sample"),
+    pytest.param(lambda: _sine(9000.0, -3.0, 1.0, phase=0.3), id="9k-sine"),
+]
+
+
+@pytest.mark.parametrize("signal", FAST_TP_SIGNALS)
+def test_fast_true_peak_matches_the_long_filter(signal) -> None:
+    x = signal()
+    ref = 20 * math.log10(float(_reference_peaks(x).max()))
+    assert 20 * math.log10(float(master.oversampled_peaks(x).max())) == pytest.approx(ref, abs=0.1)
+    assert master.measure(x, RATE).true_peak_db == pytest.approx(ref, abs=0.1)
+
+
+def test_fast_true_peak_matches_on_real_speech(speech: tuple[np.ndarray, int]) -> None:
+    from scipy.signal import resample_poly
+
+    x = resample_poly(speech[0], RATE, speech[1])  # band-limited to 11 kHz, as rendered
+    ref = _reference_peaks(x)
+    fast = master.oversampled_peaks(x)
+    assert 20 * math.log10(fast.max() / ref.max()) == pytest.approx(0.0, abs=0.1)
+    # Peak by peak, not only the largest: every 10 ms stretch within 0.1 dB.
+    n = x.size // 441 * 441
+    loud = ref[:n].reshape(-1, 441).max(axis=1) > 1e-3
+    ratio = fast[:n].reshape(-1, 441).max(axis=1)[loud] / ref[:n].reshape(-1, 441).max(axis=1)[loud]
+    assert np.abs(20 * np.log10(ratio)).max() < 0.1
+
+
+def test_overshoot_bound_is_the_worst_case() -> None:
+    # A signal whose samples are +-1 with the signs of one phase's weights reaches OVERSHOOT
+    # exactly between two samples; random signals stay under it.
+    phases = master._PHASES
+    worst = int(np.argmax(np.abs(phases).sum(axis=1)))
+    x = np.sign(phases[worst]).astype(np.float32)
+    assert float(master.oversampled_peaks(x).max()) == pytest.approx(master.OVERSHOOT, rel=1e-5)
+    rng = np.random.default_rng(13)
+    for _ in range(20):
+        y = rng.uniform(-1.0, 1.0, 64)
+        assert master.oversampled_peaks(y).max() <= master.OVERSHOOT * np.abs(y).max() + 1e-6
+
+
+def test_meter_without_true_peak_reads_the_same_loudness() -> None:
+    x = _speechlike(8.0, seed=14)
+    full, fast = master.Meter(RATE), master.Meter(RATE, true_peak=False)
+    for chunk in np.array_split(x, 9):
+        full.feed(chunk)
+        fast.feed(chunk)
+    a, b = full.result(), fast.result()
+    assert b.integrated == a.integrated
+    assert b.loudness_range == a.loudness_range
+    assert b.true_peak == pytest.approx(float(np.abs(x).max()), rel=1e-6)  # the sample peak
+    assert a.true_peak >= b.true_peak
+
+
+def test_feed_part_meters_a_stretch_like_its_own_meter() -> None:
+    x = _speechlike(10.0, seed=15)
+    stream, part, alone = (
+        master.Meter(RATE, true_peak=False),
+        master.Meter(RATE),
+        master.Meter(RATE),
+    )
+    for chunk in np.array_split(x, 7):
+        stream.feed(chunk)
+        part.feed_part(stream, chunk.size // 3, chunk.size)
+        alone.feed(chunk[chunk.size // 3 :])
+    # Only the K filter's start-up at each stretch differs.
+    assert part.result().integrated == pytest.approx(alone.result().integrated, abs=0.05)
+    assert part.result().duration == pytest.approx(alone.result().duration)
+    with pytest.raises(ValueError):
+        master.Meter(48000).feed_part(stream, 0, 10)
+
+
+@pytest.mark.parametrize("signal", [lambda: _speechlike(4.0, seed=16), lambda: _music(4.0)])
+@pytest.mark.parametrize("chunks", [1, 13, 200])
+def test_limited_output_stays_under_the_ceiling_by_the_reference(signal, chunks: int) -> None:
+    x = master.apply_gain(signal(), 20.0)
+    lim = master.Limiter(RATE)
+    y = np.concatenate([*[lim.process(c) for c in np.array_split(x, chunks)], lim.flush()])
+    true_peak = 20 * math.log10(float(_reference_peaks(y).max()))
+    assert true_peak <= -1.0
+    # The limiter reports its output's true peak without a meter (and -1.5 is where it aims).
+    assert lim.output_true_peak_db == pytest.approx(true_peak, abs=0.1)
+    assert lim.output_true_peak_db == pytest.approx(-1.5, abs=0.05)
+
+
+def test_output_true_peak_of_a_stream_with_nothing_to_limit() -> None:
+    x = _music(3.0) * 0.3
+    lim = master.Limiter(RATE)
+    y = np.concatenate([*[lim.process(c) for c in np.array_split(x, 10)], lim.flush()])
+    assert np.array_equal(y, x.astype(np.float32))
+    ref = 20 * math.log10(float(_reference_peaks(y).max()))
+    assert lim.output_true_peak_db == pytest.approx(ref, abs=0.1)
+    assert lim.output_true_peak_db < -1.5
+
+
+def test_limiter_skipping_quiet_stretches_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With an overshoot bound too large to ever skip, every sample is oversampled: the output
+    # must be bit-identical, so the skipped stretches truly had nothing to limit.
+    x = master.apply_gain(_speechlike(3.0, seed=17), 26.0)
+    fast = _limit(x, 23)
+    monkeypatch.setattr(master, "OVERSHOOT", 1e9)
+    assert np.array_equal(_limit(x, 23), fast)
+    assert not np.array_equal(fast, x)
