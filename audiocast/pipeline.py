@@ -11,7 +11,9 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
+import os
 import re
+import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,10 +25,11 @@ import numpy as np
 from . import master
 from .atomic import atomic_path, check_writable
 from .casting import Casting, cast
-from .errors import AudiocastError, EngineError, InputError, ScriptError, VoiceError
+from .errors import AudiocastError, AudioError, EngineError, InputError, ScriptError, VoiceError
 from .export.audio import Encoder, format_for
 from .export.captions import to_srt, to_transcript_json, to_vtt
 from .export.chapters import chapters_json
+from .export.probe import measure_file
 from .export.tags import EpisodeTags, write_tags
 from .mix import (
     AUDIO_EXTENSIONS,
@@ -54,6 +57,7 @@ from .plan import (
     default_outro,
     speech_units,
 )
+from .runtime import find_ffmpeg
 from .synth.base import get_synthesizer
 from .synth.cache import ClipCache, default_cache_dir
 from .synth.pool import SynthesisFailed, SynthesisPool
@@ -68,6 +72,10 @@ MUSIC_UNDER_DB = -6.0
 DUCK_DB = -16.0
 MUSIC_LEAD = 1.6
 """Seconds of music before the intro speech starts."""
+LOUDNESS_TOLERANCE = 0.3
+"""LU the streamed episode may miss the loudness target by before the encoded file is measured
+and, if it misses too, corrected by a second pass. Every clip is levelled to the target, but
+gaps, music beds and the lossy codec move the whole episode (most in short ones)."""
 
 
 @dataclass(frozen=True)
@@ -497,6 +505,46 @@ def _check_nothing_lost(plan: Plan, cues: Sequence[CaptionCue]) -> None:
         raise EngineError("the episode lost words between the script and the audio (a bug)")
 
 
+def _correct_loudness(path: Path, options: RenderOptions) -> float:
+    """Measure the encoded episode at ``path``; if it misses the target by more than the
+    tolerance, re-encode it once with the correcting gain, through the limiter. Returns the
+    gain applied in dB (0.0 when the file was already on target)."""
+    measured = measure_file(path)
+    if measured.integrated is None:
+        return 0.0
+    if abs(options.loudness - measured.integrated) <= LOUDNESS_TOLERANCE:
+        return 0.0
+    # The gain that lands on the target after the limiter has taken the peaks it pushes over.
+    gain = master.master_gain(measured, options.loudness, ceiling_db=options.true_peak)
+    rate = format_for(path).rate
+    fixed = path.with_name(f"{path.stem}.level{path.suffix}")
+    cmd = [find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0"]
+    cmd += ["-f", "f32le", "-ac", "1", "-ar", str(rate), "-"]
+    limiter = master.Limiter(rate, ceiling_db=options.true_peak)
+    chunk = rate * 4 * 10  # ten seconds of float32 samples
+    try:
+        with (
+            subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc,
+            Encoder(fixed, rate, bitrate=options.bitrate) as encoder,
+        ):
+            assert proc.stdout is not None
+            pending = b""
+            while data := proc.stdout.read(chunk):
+                data = pending + data
+                usable = len(data) // 4 * 4
+                pending = data[usable:]
+                samples = np.frombuffer(data[:usable], dtype="<f4")
+                encoder.write(limiter.process(level(samples, gain)))
+            encoder.write(limiter.flush())
+            if proc.wait() != 0:
+                raise AudioError("cannot decode the episode to correct its loudness", path=path)
+        os.replace(fixed, path)
+    except BaseException:
+        fixed.unlink(missing_ok=True)
+        raise
+    return gain
+
+
 def _combined(measurements: Sequence[master.Measurement]) -> float | None:
     return master.combine(measurements).integrated if measurements else None
 
@@ -534,6 +582,11 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
                 timeline = _mix(stream, script, plan, clips, options)
             except SynthesisFailed as exc:
                 raise _failed_turn(script, plan, exc) from exc
+        correction = 0.0
+        total = stream.meter.result()
+        off = abs((total.integrated or options.loudness) - options.loudness)
+        if options.master and off > LOUDNESS_TOLERANCE:
+            correction = _correct_loudness(tmp_audio, options)
         cues = captions(timeline.placements)
         _check_nothing_lost(plan, cues)
         marks = chapters(script, timeline, host) if options.only is None else []
@@ -553,18 +606,22 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
                 written.append(paths[key])
         # Leaving the ExitStack renames every temporary file into place, audio last.
 
-    total = stream.meter.result()
+    if correction:
+        total = measure_file(output)
+
+    def after(name: str) -> float | None:
+        level = stream.after[name].result().integrated if name in stream.after else None
+        return None if level is None else level + correction
+
     report = master.LoudnessReport(
         integrated=total.integrated,
         true_peak=total.true_peak_db,
         loudness_range=total.loudness_range,
         target=options.loudness,
-        gain=float(np.mean(stream.gains)) if stream.gains else 0.0,
+        gain=(float(np.mean(stream.gains)) if stream.gains else 0.0) + correction,
         speakers=tuple(
             master.SpeakerLevel(
-                name=name,
-                before=_combined(stream.before.get(name, [])),
-                after=stream.after[name].result().integrated if name in stream.after else None,
+                name=name, before=_combined(stream.before.get(name, [])), after=after(name)
             )
             for name in stream.before
         ),
