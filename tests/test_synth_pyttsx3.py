@@ -345,3 +345,89 @@ def test_a_forked_child_fails_clearly_instead_of_hanging(tmp_path: Path) -> None
     assert "forked" in done.stdout and "spawn" in done.stdout
     assert done.stdout.strip().endswith("child exit 3")
     assert not (tmp_path / "c.wav").exists()
+
+
+def test_no_clip_waits_on_a_timeout_under_load(tmp_path: Path) -> None:
+    """200 short clips while a CPU burner competes: none may need a timeout or a retry.
+
+    The old asynchronous path (eSpeak's own thread, runAndWait's polling, pyttsx3's stale
+    cancel) sometimes lost an utterance under load and the clip waited out WAIT_SECONDS.
+    """
+    code = textwrap.dedent(
+        f"""
+        import dataclasses, json, subprocess, sys
+        from pathlib import Path
+        from audiocast.model import VoiceProfile
+        from audiocast.synth.pyttsx3_backend import Pyttsx3Synthesizer
+        from audiocast.synth.verify import verify_wav
+        burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        try:
+            s = Pyttsx3Synthesizer()
+            voices = [VoiceProfile("a", "en-us"), VoiceProfile("b", "en-us+f3", rate=190)]
+            for i in range(200):
+                out = Path({str(tmp_path)!r}) / f"{{i % 7}}.wav"
+                s.synthesize(f"Short clip {{i}}.", voices[i % 2], out)
+                verify_wav(out, f"Short clip {{i}}.", voices[i % 2].rate)
+        finally:
+            burner.kill()
+            burner.wait()
+        print(json.dumps(dataclasses.asdict(s.stats())))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    stats = json.loads(done.stdout.strip().splitlines()[-1])
+    assert stats == {"attempts": 200, "retries": 0, "timeouts": 0}
+
+
+def test_an_expired_wait_is_counted(
+    synth: Pyttsx3Synthesizer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counters the load test relies on do move when a clip needs the safety net."""
+    monkeypatch.setattr("audiocast.synth.pyttsx3_backend.WAIT_SECONDS", 0.0)
+    before = synth.stats()
+    with pytest.raises(EngineError, match="ran over"):
+        synth.synthesize("This one runs out of time at once.", voice(), tmp_path / "t.wav")
+    after = synth.stats()
+    assert after.timeouts - before.timeouts == synth.retries
+    assert after.retries - before.retries == synth.retries - 1
+    assert not (tmp_path / "t.wav").exists()
+
+
+def _duration(path: Path) -> float:
+    with wave.open(str(path)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+def test_phonemes_in_double_brackets_are_spoken_as_phonemes(
+    synth: Pyttsx3Synthesizer, tmp_path: Path
+) -> None:
+    synth.synthesize("Meet [[p@'troUv@]] today.", voice(), tmp_path / "phonemes.wav")
+    synth.synthesize("Meet Petrova today.", voice(), tmp_path / "word.wav")
+    # The same bracket text without eSpeak's phoneme flag: letters and symbols read out.
+    control = synth._espeak_control()
+    assert control is not None
+    literal, _ = control.synth("Meet [[p@'troUv@]] today.", phonemes=False)
+    literal_seconds = len(literal) / 2 / 22_050
+    phonemes, word = _duration(tmp_path / "phonemes.wav"), _duration(tmp_path / "word.wav")
+    assert abs(phonemes - word) < 0.15 * word
+    assert literal_seconds > 1.3 * phonemes
+
+
+def test_phoneme_flag_only_for_text_with_double_brackets(
+    synth: Pyttsx3Synthesizer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    control = synth._espeak_control()
+    assert control is not None
+    seen: list[bool] = []
+    real = control.synth
+
+    def spy(text: str, *, phonemes: bool) -> tuple[bytes, bool]:
+        seen.append(phonemes)
+        return real(text, phonemes=phonemes)
+
+    monkeypatch.setattr(control, "synth", spy)
+    synth.synthesize("Plain words, no brackets.", voice(), tmp_path / "plain.wav")
+    synth.synthesize("Say [[zE'lEnski]] slowly.", voice(), tmp_path / "ph.wav")
+    assert seen == [False, True]
+    verify_wav(tmp_path / "plain.wav", "Plain words, no brackets.", 175)

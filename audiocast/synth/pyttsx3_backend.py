@@ -9,8 +9,19 @@ pyttsx3 2.99 has sharp edges, each handled here on purpose:
 - A bad property value (a float rate, an unknown ``+variant``) fails inside the queue and is
   only reported through the ``error`` callback; an unknown voice id is silently ignored. Both
   are caught: ids are validated by ``check_voice`` and ``error`` events fail the attempt.
-- ``runAndWait`` may return before the file is complete; each clip is awaited (the
-  ``finished-utterance`` callback and a consistent WAV header) and verified, then retried.
+- With eSpeak NG, pyttsx3 starts the library in its asynchronous mode: ``Synth`` returns at
+  once and a library thread calls back while ``runAndWait`` polls every 10 ms. pyttsx3's
+  ``stop()``/``iterate()`` act on ``espeak_IsPlaying``, which also reads true for an instant
+  while that thread closes an idle stream, leaving a ``Cancel`` armed that later kills an
+  utterance (no file, no ``finished-utterance``): a clip then waited out the whole timeout.
+  So once per process the library is switched to its synchronous output mode and each clip
+  is one blocking ``espeak_Synth`` call whose samples are collected by our own callback on
+  this thread: no second thread, no polling, no cancel. pyttsx3 still starts eSpeak, lists
+  the voices and sets every property. Text holding ``[[...]]`` is synthesized with
+  ``espeakPHONEMES`` so lexicon entries are spoken as phonemes (pyttsx3 never passes it).
+- Other drivers keep pyttsx3's ``runAndWait``, which may return before the file is complete;
+  there each clip is awaited (``finished-utterance`` and a consistent WAV header), bounded.
+- Every clip is verified and retried; ``stats()`` counts retries and expired waits.
 - The driver prints "Audio saved to ..." on stdout: the calls run with stdout redirected.
 - Long texts are slow (a quadratic buffer) and crash past ~14,000 characters, so texts over
   ``chunk_chars`` are spoken sentence by sentence and the frames joined into one WAV.
@@ -29,6 +40,7 @@ import tempfile
 import time
 import wave
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -45,7 +57,9 @@ MIN_RATE, MAX_RATE = 80, 450
 CHUNK_CHARS = 600
 RETRIES = 3
 WAIT_SECONDS = 10.0
-"""How long to wait for a clip after ``runAndWait`` returns before calling it missing."""
+"""Last-resort bound on any wait for the engine (a clip, eSpeak's queue) before a retry."""
+PHONEME_MARK = "[["
+"""eSpeak NG reads ``[[...]]`` as phoneme mnemonics when synthesizing with ``espeakPHONEMES``."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]»”’]*\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+")
@@ -88,6 +102,19 @@ def clamp_rate(wpm: float) -> int:
     return int(min(MAX_RATE, max(MIN_RATE, round(wpm))))
 
 
+@dataclass(frozen=True)
+class SpeakStats:
+    """What one synthesizer has done so far in this process.
+
+    ``attempts`` counts engine calls; ``retries`` the attempts after a clip's first;
+    ``timeouts`` the waits that ran out (``WAIT_SECONDS``): a healthy engine keeps both at 0.
+    """
+
+    attempts: int = 0
+    retries: int = 0
+    timeouts: int = 0
+
+
 class Pyttsx3Synthesizer:
     """pyttsx3 behind the ``Synthesizer`` protocol. Not thread-safe; one per process.
 
@@ -113,6 +140,15 @@ class Pyttsx3Synthesizer:
         self._checked: set[str] = set()
         self._espeak_source = ""
         self._control: _EspeakControl | None = None
+        self._stats = SpeakStats()
+
+    def stats(self) -> SpeakStats:
+        """Counters since this instance was made (see ``SpeakStats``)."""
+        return self._stats
+
+    def _count(self, *, attempts: int = 0, retries: int = 0, timeouts: int = 0) -> None:
+        s = self._stats
+        self._stats = SpeakStats(s.attempts + attempts, s.retries + retries, s.timeouts + timeouts)
 
     # -- the engine ----------------------------------------------------------------------
 
@@ -157,7 +193,18 @@ class Pyttsx3Synthesizer:
         if not self._is_espeak:
             return None
         if self._control is None:
-            self._control = _EspeakControl()
+            control = _EspeakControl()
+            engine = self._get_engine()
+            with _quiet():
+                # pyttsx3's init queued rate and volume on eSpeak's thread; let them land,
+                # then (busy since init) one empty run makes later properties apply at once.
+                if not control.settle():
+                    self._count(timeouts=1)
+                if engine.isBusy():
+                    engine.runAndWait()
+            if not control.make_synchronous():
+                self._count(timeouts=1)
+            self._control = control
         return self._control
 
     @property
@@ -324,7 +371,8 @@ class Pyttsx3Synthesizer:
 
     def _speak_verified(self, text: str, voice: VoiceProfile, rate: int, out: Path) -> None:
         last: ClipDefect | EngineError | None = None
-        for _ in range(self.retries):
+        for attempt in range(self.retries):
+            self._count(attempts=1, retries=1 if attempt else 0)
             try:
                 self._speak_once(text, voice, rate, out)
                 self._await_clip(out, text, rate)
@@ -341,10 +389,13 @@ class Pyttsx3Synthesizer:
         engine = self._get_engine()
         espeak = self._espeak_control()
         out.unlink(missing_ok=True)
+        if espeak is not None and espeak.synchronous:
+            self._speak_espeak(engine, espeak, text, voice, rate, out)
+            return
         try:
             with _quiet():
-                if espeak:
-                    espeak.settle()
+                if espeak and not espeak.settle():
+                    self._count(timeouts=1)
                 if engine.isBusy():
                     # Freshly initialised, pyttsx3 queues properties and applies them inside
                     # runAndWait, right before a stop() that can cancel them; an empty run
@@ -358,10 +409,13 @@ class Pyttsx3Synthesizer:
                 # runAndWait can return before eSpeak's thread has finished (and printed
                 # "Audio saved"): wait for the callback while stdout is still redirected.
                 deadline = time.monotonic() + WAIT_SECONDS
-                while not self._finished and not self._errors and time.monotonic() < deadline:
+                while not self._finished and not self._errors:
+                    if time.monotonic() > deadline:
+                        self._count(timeouts=1)
+                        break
                     time.sleep(0.005)
-                if espeak:
-                    espeak.settle()
+                if espeak and not espeak.settle():
+                    self._count(timeouts=1)
         except RuntimeError as exc:
             # A run loop left open by an earlier failure; close it so the retry can start.
             with contextlib.suppress(RuntimeError):
@@ -369,6 +423,34 @@ class Pyttsx3Synthesizer:
             raise ClipDefect("missing", f"pyttsx3 failed: {exc}", path=out) from None
         if self._errors:
             raise ClipDefect("missing", f"pyttsx3 reported: {self._errors[0]}", path=out)
+
+    def _speak_espeak(
+        self,
+        engine: Any,
+        espeak: _EspeakControl,
+        text: str,
+        voice: VoiceProfile,
+        rate: int,
+        out: Path,
+    ) -> None:
+        """One blocking eSpeak NG call; the WAV is complete when this returns."""
+        self._finished = 0
+        self._errors = []
+        with _quiet():
+            self._apply(engine, espeak, voice, rate)
+        if self._errors:
+            raise ClipDefect("missing", f"pyttsx3 reported: {self._errors[0]}", path=out)
+        samples, expired = espeak.synth(text, phonemes=PHONEME_MARK in text)
+        if expired:
+            self._count(timeouts=1)
+            raise ClipDefect("missing", f"eSpeak NG ran over {WAIT_SECONDS:.0f} s", path=out)
+        with wave.open(str(out), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(espeak.sample_rate())
+            w.writeframes(samples)
+        # The clip is whole: mark it finished for _await_clip, which then only verifies.
+        self._finished = 1
 
     def _apply(
         self, engine: Any, espeak: _EspeakControl | None, voice: VoiceProfile, rate: int
@@ -388,9 +470,11 @@ class Pyttsx3Synthesizer:
             engine.setProperty("rate", rate)
             engine.setProperty("pitch", pitch)
             engine.setProperty("volume", volume)
-            # eSpeak applies parameters on its own thread; pyttsx3's stop() at the start of
-            # runAndWait cancels whatever is still pending, so wait until they are applied.
-            espeak.settle()
+            # In asynchronous mode eSpeak applies parameters on its own thread and pyttsx3's
+            # stop() at the start of runAndWait cancels whatever is still pending: wait for
+            # them. (In synchronous mode they are applied already and this returns at once.)
+            if not espeak.settle():
+                self._count(timeouts=1)
             if espeak.parameters(want) == want:
                 return
         raise ClipDefect(
@@ -409,12 +493,22 @@ class Pyttsx3Synthesizer:
                 if defect.reason not in ("missing", "empty", "truncated"):
                     raise
                 if time.monotonic() > deadline:
+                    self._count(timeouts=1)
                     raise
             time.sleep(0.02)
 
 
 _RATE, _VOLUME, _PITCH = 1, 2, 3
 """espeak_PARAMETER numbers from speak_lib.h."""
+_CHARS_UTF8, _PHONEMES, _ENDPAUSE = 1, 0x100, 0x1000
+"""espeak_Synth flags from speak_lib.h."""
+_ENOUTPUT_MODE_SYNCHRONOUS = 1
+"""espeak_ng_OUTPUT_MODE from espeak_ng.h."""
+_SYNCHRONOUS_PIDS: list[int] = []
+"""Processes whose eSpeak NG was switched to synchronous output: a fact about the process."""
+_SynthCallback = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
 
 
 class _EspeakControl:
@@ -430,15 +524,85 @@ class _EspeakControl:
             ("espeak_GetParameter", _espeak.dll)
         )
         self._playing = ctypes.CFUNCTYPE(ctypes.c_int)(("espeak_IsPlaying", _espeak.dll))
+        self._output = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_char_p)(
+            ("espeak_ng_InitializeOutput", _espeak.dll)
+        )
+        self._rate = ctypes.CFUNCTYPE(ctypes.c_int)(("espeak_ng_GetSampleRate", _espeak.dll))
+        self._set_callback = ctypes.CFUNCTYPE(None, _SynthCallback)(
+            ("espeak_SetSynthCallback", _espeak.dll)
+        )
+        self._synth = ctypes.CFUNCTYPE(
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        )(("espeak_Synth", _espeak.dll))
+
+    @property
+    def synchronous(self) -> bool:
+        return os.getpid() in _SYNCHRONOUS_PIDS
+
+    def make_synchronous(self) -> bool:
+        """Switch this process's eSpeak NG to synchronous output (once); False if it was busy.
+
+        Only the output mode changes: voice, parameters and the data folder stay. It happens
+        while the library's thread is idle, and nothing is queued to that thread afterwards.
+        """
+        if self.synchronous:
+            return True
+        if not self.settle():
+            return False
+        if self._output(_ENOUTPUT_MODE_SYNCHRONOUS, 0, None) != 0:
+            return False
+        _SYNCHRONOUS_PIDS.append(os.getpid())
+        return True
+
+    def sample_rate(self) -> int:
+        return int(self._rate()) or 22050
+
+    def synth(self, text: str, *, phonemes: bool) -> tuple[bytes, bool]:
+        """(16-bit mono samples of ``text``, whether it ran over ``WAIT_SECONDS`` and stopped).
+
+        Blocks until eSpeak NG has spoken all of ``text``; the callback runs on this thread.
+        """
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + WAIT_SECONDS
+        expired = False
+
+        def collect(wav: Any, count: int, events: Any) -> int:
+            nonlocal expired
+            if wav and count > 0:
+                chunks.append(ctypes.string_at(wav, count * 2))
+            if time.monotonic() > deadline:
+                expired = True
+                return 1  # asks eSpeak NG to stop
+            return 0
+
+        callback = _SynthCallback(collect)
+        flags = _CHARS_UTF8 | _ENDPAUSE | (_PHONEMES if phonemes else 0)
+        data = text.encode("utf-8") + b"\0"
+        self._set_callback(callback)
+        status = self._synth(data, len(data), 0, 0, 0, flags, None, None)
+        if status != 0:
+            raise ClipDefect("missing", f"eSpeak NG refused the text (status {status})")
+        return b"".join(chunks), expired
 
     def parameters(self, which: Iterable[int]) -> dict[int, int]:
         return {p: int(self._get(p, 1)) for p in which}
 
-    def settle(self, timeout: float = WAIT_SECONDS) -> None:
-        """Wait until eSpeak NG's command queue is empty (bounded)."""
+    def settle(self, timeout: float = WAIT_SECONDS) -> bool:
+        """Wait until eSpeak NG's command queue is empty; False if ``timeout`` ran out."""
         deadline = time.monotonic() + timeout
-        while self._playing() and time.monotonic() < deadline:
+        while self._playing():
+            if time.monotonic() > deadline:
+                return False
             time.sleep(0.002)
+        return True
 
 
 _ESPEAK_OWNER: list[int] = []
