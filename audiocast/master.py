@@ -576,9 +576,11 @@ class Limiter:
     def _reset(self) -> None:
         self._buf = np.zeros(0, dtype=np.float32)  # raw input from stream index _buf0 on
         self._buf0 = 0
-        self._req = np.zeros(0)  # required gain from stream index _req0 to _req_done
-        self._pk = np.zeros(0, dtype=np.float32)  # peaks (lower bounds, see _required) alike
-        self._req0 = 0
+        # Required gains under 1.0 (few): stream positions from _req0 on, and the gains.
+        self._over = np.zeros(0, dtype=np.int64)
+        self._over_gain = np.zeros(0)
+        self._pk = np.zeros(0, dtype=np.float32)  # peaks (lower bounds, see _required)
+        self._req0 = 0  # stream index of _pk[0]; required gains are known up to _req_done
         self._req_done = 0
         self._start = 0  # stream index of the next sample to output
         self._received = 0
@@ -611,8 +613,9 @@ class Limiter:
                     np.zeros(req_end + _AFTER - hi, dtype=np.float32),
                 )
             )
-            req, pk = self._required(xs)
-            self._req = np.concatenate((self._req, req))
+            over, gain, pk = self._required(xs)
+            self._over = np.concatenate((self._over, over + self._req_done))
+            self._over_gain = np.concatenate((self._over_gain, gain))
             self._pk = np.concatenate((self._pk, pk))
             self._req_done = req_end
         # 2. Output every sample whose look-ahead is known.
@@ -621,25 +624,30 @@ class Limiter:
             return np.zeros(0, dtype=np.float32)
         x = self._buf[self._start - self._buf0 : out_end - self._buf0]
         pk = self._pk[self._start - self._req0 : out_end - self._req0]
-        gains = self._gains(self._start, out_end)
-        if gains is None:
-            y = x.copy()
-            top = float(pk.max())
-        else:
-            y = (x * gains).astype(np.float32)
-            top = float((pk * gains).max())
+        y = x.copy()
+        stretches = self._gains(self._start, out_end)
+        if stretches:
+            pk = pk.copy()
+            for o0, o1, gains in stretches:
+                y[o0:o1] = x[o0:o1] * gains
+                pk[o0:o1] *= gains
+        top = float(pk.max())
         self._out_peak = max(self._out_peak, top)
         self._start = out_end
         # 3. Forget what no later output needs.
         buf0 = max(self._buf0, out_end - c)
         self._buf, self._buf0 = self._buf[buf0 - self._buf0 :], buf0
         req0 = max(self._req0, out_end - self._ahead - self._hold)
-        self._req, self._pk = self._req[req0 - self._req0 :], self._pk[req0 - self._req0 :]
-        self._req0 = req0
+        self._pk, self._req0 = self._pk[req0 - self._req0 :], req0
+        keep = int(np.searchsorted(self._over, req0))
+        self._over, self._over_gain = self._over[keep:], self._over_gain[keep:]
         return y
 
-    def _required(self, xs: npt.NDArray[np.float32]) -> tuple[FloatArray, npt.NDArray[np.float32]]:
-        """(required gain, peak) of each sample of ``xs`` that has its full context.
+    def _required(
+        self, xs: npt.NDArray[np.float32]
+    ) -> tuple[npt.NDArray[np.int64], FloatArray, npt.NDArray[np.float32]]:
+        """For the samples of ``xs`` that have their full context: the indices whose peak
+        exceeds the threshold, the gain each requires, and every sample's peak.
 
         Only cells that could reach ``level`` are oversampled: the threshold (so the required
         gain is exact), or the loudest output so far (so ``output_true_peak`` is exact). The
@@ -665,14 +673,12 @@ class Limiter:
             keep = pos < n
             pos = pos[keep]
             pk[pos] = np.maximum(pk[pos], peaks[keep])
-        req = np.ones(n)
         over = np.flatnonzero(pk > self.threshold)
-        req[over] = self.threshold / pk[over].astype(np.float64)
-        return req, pk
+        return over, self.threshold / pk[over].astype(np.float64), pk
 
-    def _gains(self, lo: int, hi: int) -> FloatArray | None:
-        """Gain for output samples ``[lo, hi)``, never above the gain any of them requires;
-        ``None`` when it is 1.0 throughout.
+    def _gains(self, lo: int, hi: int) -> list[tuple[int, int, FloatArray]]:
+        """``(start, stop, gains)`` for the stretches of output samples ``[lo, hi)`` (offsets
+        from ``lo``) whose gain is not 1.0; never above the gain any sample requires.
 
         ``h[k]`` is the least required gain over ``[k - hold, k + ahead]``; the gain at ``m``
         is a weighted mean of ``h`` over ``[m - ahead, m]``, and each of those windows
@@ -681,28 +687,23 @@ class Limiter:
         not depend on where chunks begin.
         """
         a, hold = self._ahead, self._hold
-        need_lo, need_hi = lo - a - hold, hi + a
-        # Before the stream and after its end nothing needs limiting.
-        before = max(0, self._req0 - need_lo)
-        after = max(0, need_hi - self._req_done)
-        core = self._req[max(0, need_lo - self._req0) : need_hi - self._req0]
-        over = np.flatnonzero(core < 1.0)
-        if over.size == 0:
-            return None
-        window = np.concatenate((np.ones(before), core, np.ones(after)))
-        over += before
-        # Output o (0-based) reads window[o : o + 2a + hold + 1]: group the peaks whose
-        # reaches touch and smooth each group's stretch alone.
+        base = lo - a - hold  # output o reads required gains at base + o .. base + o + span
         span = 2 * a + hold
+        first_over, end_over = np.searchsorted(self._over, (base, hi + a))
+        over = self._over[first_over:end_over] - base
+        gain = self._over_gain[first_over:end_over]
+        if over.size == 0:
+            return []
+        # Group the peaks whose reaches touch and smooth each group's stretch alone.
         breaks = np.flatnonzero(np.diff(over) > span) + 1
-        gains = np.ones(hi - lo)
-        for first, last in zip(
-            over[np.r_[0, breaks]], over[np.r_[breaks - 1, over.size - 1]], strict=True
-        ):
-            o0, o1 = max(0, first - span), min(hi - lo, last + 1)
-            h = _window_min(window[o0 : o1 + span], hold + a + 1)
-            gains[o0:o1] = np.convolve(h, self._kernel, mode="valid")
-        return gains
+        stretches = []
+        for i, j in zip(np.r_[0, breaks], np.r_[breaks, over.size], strict=True):
+            o0, o1 = max(0, int(over[i]) - span), min(hi - lo, int(over[j - 1]) + 1)
+            window = np.ones(o1 - o0 + span)
+            window[over[i:j] - o0] = gain[i:j]
+            h = _window_min(window, hold + a + 1)
+            stretches.append((o0, o1, np.convolve(h, self._kernel, mode="valid")))
+        return stretches
 
 
 def _window_min(values: FloatArray, size: int) -> FloatArray:
