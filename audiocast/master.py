@@ -7,6 +7,13 @@ Loudness is a linear function of gain, so the mastering gain follows from the co
 measurement (:func:`master_gain` also adds back what the limiter will take, predicted from a
 small peak histogram), and :class:`Limiter` then holds the true peak under the ceiling in one
 pass. ``Measurement.with_gain`` gives the measurement after a gain exactly, without re-metering.
+
+Cheap enough to run beside the encoder (see scripts/bench_master.py): true peaks come from a
+polyphase 4x interpolator in float32; the limiter oversamples only where a peak could reach its
+threshold (:data:`OVERSHOOT`) and reports its output's true peak itself
+(:attr:`Limiter.output_true_peak`), so a stream's :class:`Meter` can skip oversampling
+(``true_peak=False``) and further meters of parts of the same stream can share its
+K-weighting (:meth:`Meter.feed_part`).
 """
 
 from __future__ import annotations
@@ -185,7 +192,8 @@ class Measurement:
     peak: float
     """Largest sample magnitude (linear)."""
     true_peak: float
-    """Largest 4x-oversampled magnitude (linear)."""
+    """Largest 4x-oversampled magnitude (linear); the sample peak when metered by a
+    ``Meter(rate, true_peak=False)``."""
     peak_energy: FloatArray = field(default_factory=lambda: np.zeros(_HIST_BINS), repr=False)
     """K-weighted energy by the level of the highest true peak within the limiter's reach
     (look-ahead + hold) of it, in 0.25 dB bins from -80 dBFS: what :func:`limited_loudness`
