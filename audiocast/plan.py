@@ -8,6 +8,7 @@ its words start.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -18,6 +19,7 @@ from .model import Bumper, Script, Segment, SpeechRequest
 from .normalize import Lexicon, normalize, pause_for_cue, split_sentences
 
 NARRATOR = "Narrator"
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 CUE_CHARS = 110
 """Sentences join into one caption cue up to about two subtitle lines."""
 
@@ -121,22 +123,30 @@ def build_plan(
         rate = segment.rate if segment is not None and segment.rate else 1.0
         out: list[Utterance] = []
         cue_len = 0
-        for n, sentence in enumerate(speech_units(text)):
-            spoken = normalize(sentence, lexicon).strip()
-            if not spoken:
-                continue
-            new_cue = n == 0 or cue_len + len(sentence) > CUE_CHARS
-            cue_len = len(sentence) if new_cue else cue_len + len(sentence) + 1
-            out.append(
-                Utterance(
-                    request=SpeechRequest(spoken, voice, rate),
-                    text=sentence,
-                    speaker=speaker,
-                    gap=first_gap if not out else gaps.sentence,
-                    segment=index,
-                    new_cue=new_cue or not out,
+        # A turn's later paragraphs (one speaker's consecutive turns joined by the parser) get
+        # the paragraph gap and a cue of their own, as separate turns would.
+        for p, paragraph in enumerate(PARAGRAPH_BREAK.split(text)):
+            for n, sentence in enumerate(speech_units(paragraph)):
+                spoken = normalize(sentence, lexicon).strip()
+                if not spoken:
+                    continue
+                starts_paragraph = n == 0 and p > 0
+                new_cue = n == 0 or cue_len + len(sentence) > CUE_CHARS
+                cue_len = len(sentence) if new_cue else cue_len + len(sentence) + 1
+                if not out:
+                    gap = first_gap
+                else:
+                    gap = gaps.paragraph if starts_paragraph else gaps.sentence
+                out.append(
+                    Utterance(
+                        request=SpeechRequest(spoken, voice, rate),
+                        text=sentence,
+                        speaker=speaker,
+                        gap=gap,
+                        segment=index,
+                        new_cue=new_cue or not out,
+                    )
                 )
-            )
         return out
 
     if intro is not None:
