@@ -431,3 +431,13 @@ def test_phoneme_flag_only_for_text_with_double_brackets(
     synth.synthesize("Say [[zE'lEnski]] slowly.", voice(), tmp_path / "ph.wav")
     assert seen == [False, True]
     verify_wav(tmp_path / "plain.wav", "Plain words, no brackets.", 175)
+
+
+def test_split_text_never_cuts_inside_phonemes() -> None:
+    span = "[[h@l'oU, w'3:ld. ,Ek'spl0r]]"
+    text = f"One two. Three {span} four five six seven eight nine."
+    for limit in range(len(span), len(text)):
+        pieces = split_text(text, limit)
+        assert " ".join(pieces) == text
+        for piece in pieces:
+            assert piece.count("[[") == piece.count("]]"), (limit, pieces)

@@ -63,24 +63,29 @@ PHONEME_MARK = "[["
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]»”’]*\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+")
+_PHONEME_SPAN = re.compile(r"\[\[[^\[\]]*\]\]")
+_KEEP = "\ue000"
 
 
 def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
     """Pieces of at most ``limit`` characters, cut at sentence, then clause, then word breaks.
 
     Joining the pieces with single spaces gives ``text`` with its whitespace collapsed: no word
-    is lost or cut unless a single word is longer than ``limit``.
+    is lost or cut unless a single word is longer than ``limit``. A ``[[phonemes]]`` span is
+    never cut (unless it alone is longer than ``limit``), so each piece keeps its brackets.
     """
     text = " ".join(text.split())
     if len(text) <= limit:
         return [text] if text else []
+    # Spaces inside [[...]] become a private character so no rule below breaks there.
+    text = _PHONEME_SPAN.sub(lambda m: m.group().replace(" ", _KEEP), text)
     pieces: list[str] = []
     for unit in _units(text, limit):
         if pieces and len(pieces[-1]) + 1 + len(unit) <= limit:
             pieces[-1] = f"{pieces[-1]} {unit}"
         else:
             pieces.append(unit)
-    return pieces
+    return [piece.replace(_KEEP, " ") for piece in pieces]
 
 
 def _units(text: str, limit: int) -> Iterator[str]:
