@@ -104,8 +104,9 @@ def join(pieces: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(pieces).astype(np.float32, copy=False)
 
 
-def decode_file(path: Path) -> np.ndarray:
-    """Any audio file ffmpeg reads, as mono float32 at ``SAMPLE_RATE``.
+def decode_file(path: Path, seconds: float | None = None) -> np.ndarray:
+    """Any audio file ffmpeg reads, as mono float32 at ``SAMPLE_RATE`` (only its first
+    ``seconds`` when given: a cheap check that it decodes at all).
 
     Decoded with ffmpeg directly: pydub's ``from_file`` would call ffprobe, which the bundled
     ffmpeg does not ship.
@@ -115,6 +116,8 @@ def decode_file(path: Path) -> np.ndarray:
     if path.is_dir():
         raise InputError("is a directory, not an audio file", path=path)
     cmd = [find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path)]
+    if seconds is not None:
+        cmd += ["-t", f"{seconds:g}"]
     cmd += ["-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"]
     proc = subprocess.run(cmd, capture_output=True, check=False)
     if proc.returncode != 0 or not proc.stdout:

@@ -30,7 +30,7 @@ from .export.audio import Encoder, format_for
 from .export.captions import to_srt, to_transcript_json, to_vtt
 from .export.chapters import chapters_json
 from .export.probe import measure_file
-from .export.tags import EpisodeTags, write_tags
+from .export.tags import EpisodeTags, read_cover, write_tags
 from .mix import (
     AUDIO_EXTENSIONS,
     SAMPLE_RATE,
@@ -285,6 +285,7 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexi
                     line=line,
                     hint="fix the path, relative to the script's folder",
                 )
+            decode_file(path, seconds=0.5)  # unreadable: say so now, not after synthesis
     if script.metadata.cover:
         cover = script.resolve(script.metadata.cover)
         if not cover.is_file():
@@ -294,6 +295,7 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexi
                 line=script.metadata.lines.get("cover"),
                 hint="fix the path, relative to the script's folder",
             )
+        read_cover(cover)  # not a JPEG or PNG: say so now, not after synthesis
     plan = build_plan(
         script,
         casting,
