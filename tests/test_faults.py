@@ -253,20 +253,38 @@ def test_intro_file_text_only_and_none(script: Path, tmp_path: Path, fake_voices
 
 
 @pytest.mark.parametrize("kind", ["missing", "corrupt"])
-def test_bad_intro_file_is_one_line_naming_it_and_writes_nothing(
+def test_bad_intro_file_is_one_line_naming_it_before_synthesis(
     script: Path, tmp_path: Path, fake_voices: Path, kind: str
 ) -> None:
     intro = tmp_path / "intro.mp3"
     if kind == "corrupt":
         intro.write_bytes(os.urandom(4000))
     out = tmp_path / "ep.mp3"
+    log = tmp_path / "calls.jsonl"
     done = cli_run(
         "render", script, "-o", out, "--engine", "fake", "--voices", fake_voices,
-        "--intro", intro, "--no-cache", "-j", "1",
+        "--intro", intro, "--no-cache", "-j", "1", faults={"log": str(log)},
     )  # fmt: skip
     assert done.returncode == 2
     assert "intro.mp3" in error_line(done)
     assert not out.exists() and temp_leftovers(tmp_path) == []
+    assert not log.exists()  # nothing was synthesized
+
+
+@pytest.mark.parametrize("kind", ["missing", "corrupt"])
+def test_bad_cover_is_one_line_naming_it_before_synthesis(
+    tmp_path: Path, fake_voices: Path, kind: str
+) -> None:
+    cover = tmp_path / "cover.png"
+    if kind == "corrupt":
+        cover.write_bytes(os.urandom(500))
+    script = tmp_path / "ep.txt"
+    script.write_text(f"---\ntitle: C\ncover: {cover.name}\n---\nAna: Hi there.\n", "utf-8")
+    log = tmp_path / "calls.jsonl"
+    done = render(script, tmp_path / "ep.mp3", fake_voices, faults={"log": str(log)})
+    assert done.returncode == 2
+    assert "cover.png" in error_line(done)
+    assert not log.exists() and not (tmp_path / "ep.mp3").exists()
 
 
 def test_fake_engine_without_its_profiles_says_so(script: Path, tmp_path: Path) -> None:
