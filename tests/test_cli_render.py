@@ -201,3 +201,19 @@ def test_ffmpeg_lists_the_chapters_of_a_yaml_script(tmp_path: Path) -> None:
     assert run("render", script, "-o", out, "-q", *BARE).exit_code == 0
     listed = ffmpeg("-i", out, "-f", "ffmetadata", "-").stdout.decode()
     assert "title=Opening" in listed and "title=The Middle" in listed
+
+
+def test_render_config_casts_and_sets_loudness(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(ONE_TURN, "utf-8")
+    config = tmp_path / "render.yaml"
+    config.write_text("cast:\n  Ana: host-b\nloudness: -19\n", "utf-8")
+    result = run("render", script, "-o", tmp_path / "ep.mp3", "--config", config, "--json", *BARE)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["cast"]["speakers"]["Ana"]["name"] == "host-b"
+    assert data["loudness"]["target"] == -19.0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("cast: [oops\n", "utf-8")
+    failed = run("render", script, "-o", tmp_path / "b.mp3", "--config", bad)
+    assert failed.exit_code == 2 and "bad.yaml" in one_line_error(failed)
