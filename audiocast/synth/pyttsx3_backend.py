@@ -547,6 +547,20 @@ class _EspeakControl:
             ctypes.c_void_p,
             ctypes.c_void_p,
         )(("espeak_Synth", _espeak.dll))
+        # eSpeak NG keeps the callback's address, so it lives as long as this object; each
+        # synth() call gives it a fresh sink.
+        self._sink: list[bytes] = []
+        self._deadline = 0.0
+        self._expired = False
+        self._callback = _SynthCallback(self._collect)
+
+    def _collect(self, wav: Any, count: int, events: Any) -> int:
+        if wav and count > 0:
+            self._sink.append(ctypes.string_at(wav, count * 2))
+        if time.monotonic() > self._deadline:
+            self._expired = True
+            return 1  # asks eSpeak NG to stop
+        return 0
 
     @property
     def synchronous(self) -> bool:
@@ -575,27 +589,17 @@ class _EspeakControl:
 
         Blocks until eSpeak NG has spoken all of ``text``; the callback runs on this thread.
         """
-        chunks: list[bytes] = []
-        deadline = time.monotonic() + WAIT_SECONDS
-        expired = False
-
-        def collect(wav: Any, count: int, events: Any) -> int:
-            nonlocal expired
-            if wav and count > 0:
-                chunks.append(ctypes.string_at(wav, count * 2))
-            if time.monotonic() > deadline:
-                expired = True
-                return 1  # asks eSpeak NG to stop
-            return 0
-
-        callback = _SynthCallback(collect)
+        self._sink, self._expired = [], False
+        self._deadline = time.monotonic() + WAIT_SECONDS
         flags = _CHARS_UTF8 | _ENDPAUSE | (_PHONEMES if phonemes else 0)
         data = text.encode("utf-8") + b"\0"
-        self._set_callback(callback)
+        # Set every time: a pyttsx3 engine made since then installed its own callback.
+        self._set_callback(self._callback)
         status = self._synth(data, len(data), 0, 0, 0, flags, None, None)
+        samples, self._sink = b"".join(self._sink), []
         if status != 0:
             raise ClipDefect("missing", f"eSpeak NG refused the text (status {status})")
-        return b"".join(chunks), expired
+        return samples, self._expired
 
     def parameters(self, which: Iterable[int]) -> dict[int, int]:
         return {p: int(self._get(p, 1)) for p in which}
