@@ -316,13 +316,34 @@ def render(
 @click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
 @click.option("--rate", type=click.FloatRange(0.3, 3.0), default=1.0, help="Speed factor.")
 @click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML).")
+@click.option(
+    "--voices",
+    "voices_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Another folder of voice profiles (YAML). Repeatable.",
+)
 def say(
-    text: str, voice: str, output: Path, engine: str, rate: float, lexicon: Path | None
+    text: str,
+    voice: str,
+    output: Path,
+    engine: str,
+    rate: float,
+    lexicon: Path | None,
+    voices_dirs: tuple[Path, ...],
 ) -> None:
     """Speak TEXT with one voice into a file, for auditioning a voice or a pronunciation."""
     from .pipeline import say_text
 
-    result = say_text(text, voice, output, engine=engine, rate=rate, lexicon=lexicon)
+    result = say_text(
+        text,
+        voice,
+        output,
+        engine=engine,
+        rate=rate,
+        lexicon=lexicon,
+        voices_dirs=voices_dirs,
+    )
     click.echo(f"wrote {result.path} ({result.duration:.2f} s)")
 
 

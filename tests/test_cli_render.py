@@ -217,3 +217,16 @@ def test_render_config_casts_and_sets_loudness(tmp_path: Path) -> None:
     bad.write_text("cast: [oops\n", "utf-8")
     failed = run("render", script, "-o", tmp_path / "b.mp3", "--config", bad)
     assert failed.exit_code == 2 and "bad.yaml" in one_line_error(failed)
+
+
+def test_say_with_a_profile_folder_and_an_unknown_voice(tmp_path: Path, fake_voices: Path) -> None:
+    clip = tmp_path / "clip.wav"
+    ok = run("say", "Hello there.", "--engine", "fake", "--voices", fake_voices,
+             "--voice", "fake-guest", "-o", clip)  # fmt: skip
+    assert ok.exit_code == 0, ok.stderr
+    assert decode_errors(clip) == ""
+    bad = run("say", "Hello there.", "--voice", "hots-a", "-o", tmp_path / "b.wav")
+    assert bad.exit_code == 2
+    line = one_line_error(bad)
+    assert "'hots-a'" in line and "host-a" in line
+    assert not (tmp_path / "b.wav").exists()
