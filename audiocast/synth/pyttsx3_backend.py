@@ -9,15 +9,16 @@ pyttsx3 2.99 has sharp edges, each handled here on purpose:
 - A bad property value (a float rate, an unknown ``+variant``) fails inside the queue and is
   only reported through the ``error`` callback; an unknown voice id is silently ignored. Both
   are caught: ids are validated by ``check_voice`` and ``error`` events fail the attempt.
-- With eSpeak NG, pyttsx3 starts the library in its asynchronous mode: ``Synth`` returns at
-  once and a library thread calls back while ``runAndWait`` polls every 10 ms. pyttsx3's
-  ``stop()``/``iterate()`` act on ``espeak_IsPlaying``, which also reads true for an instant
-  while that thread closes an idle stream, leaving a ``Cancel`` armed that later kills an
-  utterance (no file, no ``finished-utterance``): a clip then waited out the whole timeout.
-  So once per process the library is switched to its synchronous output mode and each clip
-  is one blocking ``espeak_Synth`` call whose samples are collected by our own callback on
-  this thread: no second thread, no polling, no cancel. pyttsx3 still starts eSpeak, lists
-  the voices and sets every property. Text holding ``[[...]]`` is synthesized with
+- With eSpeak NG, pyttsx3 starts the library in its asynchronous mode: ``Synth`` only queues
+  the text, the library's thread writes the file and signals ``finished-utterance`` through
+  pyttsx3's callback while ``runAndWait`` polls every 10 ms (and may return first), and
+  pyttsx3's ``stop()``/``iterate()`` cancel on ``espeak_IsPlaying``, which also reads true for
+  an instant while that thread closes an idle stream (a stale cancel, observed under load).
+  A clip whose signal never came waited out ``WAIT_SECONDS``. None of that is needed to make
+  a file, so once per process the library is switched to its synchronous output mode and
+  each clip is one blocking ``espeak_Synth`` call whose samples are collected by our own
+  callback on this thread: no second thread, no polling, no cancel. pyttsx3 still starts
+  eSpeak, lists the voices and sets every property. Text holding ``[[...]]`` is synthesized with
   ``espeakPHONEMES`` so lexicon entries are spoken as phonemes (pyttsx3 never passes it).
 - Other drivers keep pyttsx3's ``runAndWait``, which may return before the file is complete;
   there each clip is awaited (``finished-utterance`` and a consistent WAV header), bounded.
