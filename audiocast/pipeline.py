@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -26,7 +27,7 @@ from . import master
 from .atomic import atomic_path, check_writable
 from .casting import Casting, cast
 from .errors import AudiocastError, AudioError, EngineError, InputError, ScriptError, VoiceError
-from .export.audio import Encoder, format_for
+from .export.audio import Encoder, Format, format_for
 from .export.captions import to_srt, to_transcript_json, to_vtt
 from .export.chapters import chapters_json
 from .export.probe import measure_file
@@ -72,10 +73,10 @@ MUSIC_UNDER_DB = -6.0
 DUCK_DB = -16.0
 MUSIC_LEAD = 1.6
 """Seconds of music before the intro speech starts."""
-LOUDNESS_TOLERANCE = 0.3
+LOUDNESS_TOLERANCE = 0.5
 """LU the streamed episode may miss the loudness target by before the encoded file is measured
-and, if it misses too, corrected by a second pass. Every clip is levelled to the target, but
-gaps, music beds and the lossy codec move the whole episode (most in short ones)."""
+and, if it misses too, corrected by a second pass. The stream corrects for its gaps, music beds
+and codec as it goes, so this is a safety net for episodes too short for that to settle."""
 
 
 @dataclass(frozen=True)
@@ -311,15 +312,31 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexi
 
 
 class _Stream:
-    """The mixer's output: levels, limits, measures and encodes, while recording placements."""
+    """The mixer's output: levels, limits, measures and encodes, while recording placements.
 
-    def __init__(self, encoder: Encoder, options: RenderOptions) -> None:
+    Each clip is levelled to the target as it arrives, so nothing waits for the whole episode.
+    The gaps and music beds between clips pull the whole a little below its parts; that bias is
+    measured as the stream goes (everything vs. speech alone) and the following clips aim that
+    much higher, so the finished episode lands on the target in one pass.
+    """
+
+    BIAS_EVERY = 8
+    """Clips between re-estimates of the bias (each costs a pass over the block energies)."""
+    MAX_BIAS = 3.0
+
+    def __init__(self, encoder: Encoder, options: RenderOptions, fmt: Format) -> None:
         self.encoder = encoder
         self.options = options
-        self.limiter = master.Limiter(SAMPLE_RATE, ceiling_db=options.true_peak)
+        self.codec_gain = fmt.gain_db if options.master else 0.0
+        self.target = options.loudness - self.codec_gain
+        self.ceiling = options.true_peak - fmt.headroom_db
+        self.limiter = master.Limiter(SAMPLE_RATE, ceiling_db=self.ceiling)
         self.position = 0
         self.placements: list[Placement] = []
-        self.meter = master.Meter(SAMPLE_RATE)
+        # With mastering, the limiter knows the output's true peak: no second oversampling.
+        self.meter = master.Meter(SAMPLE_RATE, true_peak=not options.master)
+        self.speech_meter = master.Meter(SAMPLE_RATE, true_peak=False)
+        self.bias = 0.0
         self.gains: list[float] = []
         self.before: dict[str, list[master.Measurement]] = {}
         # Each speaker's level as the listener hears it: metered after the limiter, by
@@ -352,8 +369,11 @@ class _Stream:
                 return
             lo, hi = max(start, first), min(end, last)
             if hi > lo:
-                meter = self.after.setdefault(p.utterance.speaker, master.Meter(SAMPLE_RATE))
-                meter.feed(out[lo - first : hi - first])
+                meter = self.after.setdefault(
+                    p.utterance.speaker, master.Meter(SAMPLE_RATE, true_peak=False)
+                )
+                meter.feed_part(self.meter, lo - first, hi - first)
+                self.speech_meter.feed_part(self.meter, lo - first, hi - first)
             if end > last:
                 return
             self._unmetered.popleft()
@@ -362,9 +382,26 @@ class _Stream:
         if self.options.master:
             self._emit(self.limiter.flush())
 
+    def result(self) -> master.Measurement:
+        """The whole stream's measurement, as the encoded file will measure."""
+        total = self.meter.result().with_gain(self.codec_gain)
+        if self.options.master:
+            # The codec's scaling and its peak overshoot roughly cancel; the limiter's figure
+            # before encoding is the honest one to report.
+            total = dataclasses.replace(total, true_peak=self.limiter.output_true_peak)
+        return total
+
     @property
     def seconds(self) -> float:
         return self.position / SAMPLE_RATE
+
+    def _update_bias(self) -> None:
+        whole = self.meter.result().integrated
+        speech = self.speech_meter.result().integrated
+        if whole is not None and speech is not None:
+            # How far the gaps and beds pull the whole below its speech depends on the script's
+            # shape, not on the level, so the speech simply aims that much higher from now on.
+            self.bias = max(-self.MAX_BIAS, min(self.MAX_BIAS, speech - whole))
 
     def speech(self, utterance: Utterance, clip: Clip) -> np.ndarray:
         """A clip levelled to the target: every sentence, so every voice, at the same loudness."""
@@ -377,9 +414,9 @@ class _Stream:
         measured = master.measure(audio, SAMPLE_RATE)
         self.before.setdefault(utterance.speaker, []).append(measured)
         if self.options.master and measured.integrated is not None:
-            gain = master.master_gain(
-                measured, self.options.loudness, ceiling_db=self.options.true_peak
-            )
+            if len(self.gains) % self.BIAS_EVERY == self.BIAS_EVERY - 1:
+                self._update_bias()
+            gain = master.master_gain(measured, self.target + self.bias, ceiling_db=self.ceiling)
             self.gains.append(gain)
             audio = level(audio, gain)
         return audio
@@ -392,14 +429,16 @@ class _Stream:
         self._unmetered.append(placement)
 
 
-def _music(script: Script, bumper: BumperPlan, options: RenderOptions) -> np.ndarray | None:
+def _music(
+    stream: _Stream, script: Script, bumper: BumperPlan, options: RenderOptions
+) -> np.ndarray | None:
     if bumper.music is None:
         return None
     music = sting() if bumper.music == "sting" else decode_file(script.resolve(bumper.music))
     if options.master and music.size:
         measured = master.measure(music, SAMPLE_RATE)
         if measured.integrated is not None:
-            gain = master.gain_db(measured.integrated, options.loudness + MUSIC_UNDER_DB)
+            gain = master.gain_db(measured.integrated, stream.target + MUSIC_UNDER_DB)
             music = level(music, gain)
     return music
 
@@ -411,7 +450,7 @@ def _bumper(
     clips: Iterator[Clip],
     options: RenderOptions,
 ) -> None:
-    music = _music(script, bumper, options)
+    music = _music(stream, script, bumper, options)
     pieces: list[np.ndarray] = []
     offsets: list[tuple[Utterance, int, np.ndarray]] = []
     length = 0
@@ -578,14 +617,14 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
         )
         tmp_audio = stack.enter_context(atomic_path(output))
         with Encoder(tmp_audio, SAMPLE_RATE, bitrate=options.bitrate) as encoder:
-            stream = _Stream(encoder, options)
+            stream = _Stream(encoder, options, format_for(output))
             clips = pool.synthesize(plan.requests)
             try:
                 timeline = _mix(stream, script, plan, clips, options)
             except SynthesisFailed as exc:
                 raise _failed_turn(script, plan, exc) from exc
         correction = 0.0
-        total = stream.meter.result()
+        total = stream.result()
         off = abs((total.integrated or options.loudness) - options.loudness)
         if options.master and off > LOUDNESS_TOLERANCE:
             correction = _correct_loudness(tmp_audio, options)
@@ -613,7 +652,7 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
 
     def after(name: str) -> float | None:
         level = stream.after[name].result().integrated if name in stream.after else None
-        return None if level is None else level + correction
+        return None if level is None else level + correction + stream.codec_gain
 
     report = master.LoudnessReport(
         integrated=total.integrated,
