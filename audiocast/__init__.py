@@ -26,7 +26,7 @@ _EXPORTS = {
     "RenderOptions": "audiocast.pipeline",
     "RenderResult": "audiocast.pipeline",
     "cast_script": "audiocast.pipeline",
-    "say_text": "audiocast.pipeline",
+    "say_text": "audiocast.audition",
     "Script": "audiocast.model",
     "Segment": "audiocast.model",
     "Speaker": "audiocast.model",
@@ -54,12 +54,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .audition import say_text
     from .check import check_file, check_script
     from .errors import AudiocastError
     from .model import Script, Segment, Speaker, VoiceProfile
     from .normalize import normalize
     from .parse import load_script, parse_text
-    from .pipeline import RenderOptions, RenderResult, cast_script, render, say_text
+    from .pipeline import RenderOptions, RenderResult, cast_script, render
 
 
 def __getattr__(name: str) -> Any:

@@ -333,7 +333,7 @@ def say(
     voices_dirs: tuple[Path, ...],
 ) -> None:
     """Speak TEXT with one voice into a file, for auditioning a voice or a pronunciation."""
-    from .pipeline import say_text
+    from .audition import say_text
 
     result = say_text(
         text,

@@ -17,7 +17,6 @@ from math import gcd
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import resample_poly
 
 with warnings.catch_warnings():
     # pydub warns at import when no ffmpeg is on PATH (nothing here asks pydub to run one),
@@ -49,12 +48,19 @@ class Gaps:
     """A stage direction such as ``(laughs)`` when the script gives no length."""
 
 
-def silence(seconds: float) -> np.ndarray:
-    return np.zeros(max(0, round(seconds * SAMPLE_RATE)), dtype=np.float32)
+def silence(seconds: float, rate: int = SAMPLE_RATE) -> np.ndarray:
+    return np.zeros(max(0, round(seconds * rate)), dtype=np.float32)
 
 
 def read_clip(clip: Clip) -> np.ndarray:
     """A synthesized WAV clip as float32 at ``SAMPLE_RATE``."""
+    samples, rate = read_wav(clip.path)
+    return resample(samples, rate)
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """A 16-bit WAV file as mono float32 at its own sample rate."""
+    clip = Clip(path, 0, 0)
     try:
         with wave.open(str(clip.path), "rb") as w:
             if w.getsampwidth() != 2:
@@ -66,24 +72,27 @@ def read_clip(clip: Clip) -> np.ndarray:
     samples = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1)
-    return resample(samples, rate)
+    return samples, rate
 
 
 def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     if rate == SAMPLE_RATE or samples.size == 0:
         return samples.astype(np.float32, copy=False)
+    # Imported here: scipy.signal costs half a second, which auditioning does not need.
+    from scipy.signal import resample_poly
+
     g = gcd(SAMPLE_RATE, rate)
     return resample_poly(samples, SAMPLE_RATE // g, rate // g).astype(np.float32)
 
 
 def trim_silence(
-    samples: np.ndarray, threshold_db: float = -50.0, keep: float = 0.03
+    samples: np.ndarray, threshold_db: float = -50.0, keep: float = 0.03, rate: int = SAMPLE_RATE
 ) -> np.ndarray:
     """Cut the engine's leading and trailing silence, keeping ``keep`` seconds around the words.
 
     Gaps are then ours to set, and a caption cue placed at the clip's start starts on the speech.
     """
-    frame = SAMPLE_RATE // 100
+    frame = rate // 100
     n = samples.size // frame
     if n == 0:
         return samples
@@ -91,7 +100,7 @@ def trim_silence(
     loud = np.flatnonzero(20 * np.log10(rms) > threshold_db)
     if loud.size == 0:
         return samples[:0]
-    pad = round(keep * SAMPLE_RATE)
+    pad = round(keep * rate)
     start = max(0, loud[0] * frame - pad)
     end = min(samples.size, (loud[-1] + 1) * frame + pad)
     return samples[start:end]

@@ -46,7 +46,7 @@ from .mix import (
     trim_silence,
 )
 from .model import Bumper, CaptionCue, Chapter, Clip, Script, VoiceProfile
-from .normalize import Lexicon, load_lexicon, normalize
+from .normalize import Lexicon, load_lexicon
 from .parse import load_script
 from .plan import (
     BumperPlan,
@@ -56,15 +56,13 @@ from .plan import (
     build_plan,
     default_intro,
     default_outro,
-    speech_units,
 )
 from .runtime import find_ffmpeg
 from .synth.base import get_synthesizer
 from .synth.cache import ClipCache, default_cache_dir
 from .synth.pool import SynthesisFailed, SynthesisPool
-from .synth.verify import verify_wav
 from .timeline import Placement, Timeline, captions, chapters
-from .voices import load_profiles, resolve_voice
+from .voices import load_profiles
 
 Progress = Callable[[int, int], None]
 
@@ -195,55 +193,6 @@ def engine_profiles(profiles: Mapping[str, VoiceProfile], engine: str) -> dict[s
             hint=f"pass --voices DIR, a folder of profiles with 'engine: {engine}'",
         )
     return chosen
-
-
-@dataclass(frozen=True)
-class SayResult:
-    path: Path
-    duration: float
-
-
-def say_text(
-    text: str,
-    voice: str,
-    output: Path,
-    *,
-    engine: str = "pyttsx3",
-    rate: float = 1.0,
-    lexicon: Path | None = None,
-    voices_dirs: Sequence[Path] = (),
-) -> SayResult:
-    """Speak ``text`` with one voice into ``output``, in this process: fast, for auditioning."""
-    if not text.strip():
-        raise InputError("nothing to say", hint="give the text to speak in quotes")
-    if output.is_dir():
-        check_writable(output)
-    format_for(output)
-    check_writable(output)
-    found = load_profiles([Path(d) for d in voices_dirs if Path(d).is_dir()])
-    profiles = {name: p for name, p in found.items() if p.engine == engine}
-    lex = load_lexicon(lexicon) if lexicon else None
-    synth = get_synthesizer(engine)
-    try:
-        profile = resolve_voice(voice, profiles, synth)
-        pieces: list[np.ndarray] = []
-        with tempfile.TemporaryDirectory(prefix="audiocast-say-") as tmp:
-            for n, sentence in enumerate(speech_units(text)):
-                spoken = normalize(sentence, lex).strip()
-                if not spoken:
-                    continue
-                wav = Path(tmp) / f"{n}.wav"
-                synth.synthesize(spoken, profile, wav, rate)
-                clip = verify_wav(wav, spoken, profile.rate * rate)
-                if pieces:
-                    pieces.append(silence(Gaps().sentence))
-                pieces.append(trim_silence(read_clip(clip)))
-    finally:
-        synth.close()
-    audio = join(pieces)
-    with atomic_path(output) as tmp_out, Encoder(tmp_out, SAMPLE_RATE) as encoder:
-        encoder.write(audio)
-    return SayResult(output, audio.size / SAMPLE_RATE)
 
 
 def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexicon | None]:
@@ -612,7 +561,11 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
         cache = ClipCache(cache_dir)
         pool = stack.enter_context(
             SynthesisPool(
-                options.engine, jobs=options.jobs, cache=cache, on_progress=options.progress
+                options.engine,
+                # An audition slice is a few clips: starting workers would cost more than it saves.
+                jobs=options.jobs or (1 if options.only else None),
+                cache=cache,
+                on_progress=options.progress,
             )
         )
         tmp_audio = stack.enter_context(atomic_path(output))

@@ -1,0 +1,78 @@
+"""``say``: one line in one voice, synthesized in this process, for auditioning.
+
+Kept apart from the render pipeline so that auditioning loads no mastering code (scipy alone
+takes half a second to import) and starts no worker processes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import atomic_path, check_writable
+from .errors import InputError
+from .export.audio import Encoder, format_for
+from .mix import Gaps, join, read_wav, silence, trim_silence
+from .normalize import load_lexicon, normalize
+from .plan import speech_units
+from .synth.base import get_synthesizer
+from .synth.verify import verify_wav
+from .voices import load_profiles, resolve_voice
+
+
+@dataclass(frozen=True)
+class SayResult:
+    path: Path
+    duration: float
+
+
+def say_text(
+    text: str,
+    voice: str,
+    output: Path,
+    *,
+    engine: str = "pyttsx3",
+    rate: float = 1.0,
+    lexicon: Path | None = None,
+    voices_dirs: Sequence[Path] = (),
+) -> SayResult:
+    """Speak ``text`` with one voice into ``output`` (any format by its extension)."""
+    if not text.strip():
+        raise InputError("nothing to say", hint="give the text to speak in quotes")
+    if output.is_dir():
+        check_writable(output)
+    format_for(output)
+    check_writable(output)
+    found = load_profiles([Path(d) for d in voices_dirs if Path(d).is_dir()])
+    profiles = {name: p for name, p in found.items() if p.engine == engine}
+    lex = load_lexicon(lexicon) if lexicon else None
+    synth = get_synthesizer(engine)
+    pieces: list[np.ndarray] = []
+    sample_rate = 0
+    try:
+        profile = resolve_voice(voice, profiles, synth)
+        with tempfile.TemporaryDirectory(prefix="audiocast-say-") as tmp:
+            for n, sentence in enumerate(speech_units(text)):
+                spoken = normalize(sentence, lex).strip()
+                if not spoken:
+                    continue
+                wav = Path(tmp) / f"{n}.wav"
+                synth.synthesize(spoken, profile, wav, rate)
+                verify_wav(wav, spoken, profile.rate * rate)
+                samples, sample_rate = read_wav(wav)
+                if pieces:
+                    pieces.append(silence(Gaps().sentence, sample_rate))
+                pieces.append(trim_silence(samples, rate=sample_rate))
+    finally:
+        synth.close()
+    if not pieces:
+        raise InputError("nothing to say after normalization", hint="give words to speak")
+    audio = join(pieces)
+    # The engine's own rate goes to the encoder, which resamples if the format needs it.
+    with atomic_path(output) as tmp_out, Encoder(tmp_out, sample_rate) as encoder:
+        encoder.write(audio)
+    return SayResult(output, audio.size / sample_rate)
