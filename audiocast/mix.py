@@ -9,6 +9,7 @@ overlay) is exactly what is needed; the long speech stream is plain arrays joine
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import warnings
 import wave
@@ -144,8 +145,13 @@ def _to_array(segment: AudioSegment) -> np.ndarray:
     return data / 32768.0
 
 
+@functools.cache
 def sting(seconds: float = 2.4) -> np.ndarray:
-    """The built-in intro/outro sting: a rising three-note chime over a soft held chord."""
+    """The built-in intro/outro sting: a rising three-note chime over a soft held chord.
+
+    Made once per process (pydub's generators run sample by sample in Python, ~0.2 s) and
+    returned read-only, since the intro and the outro both use it.
+    """
     # pydub's silent() defaults to 11,025 Hz; give the rate explicitly so overlays keep quality.
     bed = AudioSegment.silent(duration=round(seconds * 1000), frame_rate=SAMPLE_RATE)
     notes = (523.25, 659.25, 783.99)  # C5 E5 G5
@@ -165,7 +171,9 @@ def sting(seconds: float = 2.4) -> np.ndarray:
             )
         )
     bed = bed.overlay(chord.fade_in(120).fade_out(len(chord) - 200), position=660)
-    return _to_array(bed)
+    out = _to_array(bed)
+    out.setflags(write=False)
+    return out
 
 
 def duck_under(

@@ -7,8 +7,10 @@ and encoding overlaps synthesis. The output extension picks the format.
 from __future__ import annotations
 
 import contextlib
+import queue
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -74,11 +76,17 @@ def format_for(path: Path) -> Format:
     return fmt
 
 
+QUEUED_CHUNKS = 32
+"""Chunks (about a sentence each) waiting for ffmpeg: a few MB that let mixing run ahead."""
+
+
 class Encoder:
     """``write()`` float32 chunks, then ``close()``; the file at ``path`` is then complete.
 
-    ``path`` should be a temporary name (see ``audiocast.atomic``): a failed encode leaves a
-    partial file there for the caller to remove.
+    A thread feeds ffmpeg from a bounded queue: writing straight to the pipe would make the
+    mixer and the encoder take turns (the pipe holds a third of a second), where each should
+    keep one core busy. ``path`` should be a temporary name (see ``audiocast.atomic``): a
+    failed encode leaves a partial file there for the caller to remove.
     """
 
     def __init__(self, path: Path, input_rate: int, bitrate: int = 96) -> None:
@@ -92,22 +100,41 @@ class Encoder:
         cmd += ["-ar", str(fmt.rate), *codec, "-f", _muxer(fmt), str(path)]
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=self._stderr)
         self.frames = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_CHUNKS)
+        self._broken = threading.Event()
+        self._feeder = threading.Thread(target=self._feed, name="audiocast-encoder", daemon=True)
+        self._feeder.start()
+
+    def _feed(self) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        while (data := self._queue.get()) is not None:
+            if self._broken.is_set():
+                continue  # keep draining so a blocked write() in the mixer returns
+            try:
+                stdin.write(data)
+            except OSError:
+                self._broken.set()
+        with contextlib.suppress(OSError):
+            stdin.close()
 
     def write(self, samples: np.ndarray) -> None:
         if samples.size == 0:
             return
-        assert self._proc.stdin is not None
-        try:
-            self._proc.stdin.write(np.ascontiguousarray(samples, dtype="<f4").tobytes())
-        except BrokenPipeError:
+        if self._broken.is_set():
             self._fail()
+        self._queue.put(np.ascontiguousarray(samples, dtype="<f4").tobytes())
         self.frames += samples.size
 
+    def _stop_feeder(self) -> None:
+        while self._feeder.is_alive():
+            with contextlib.suppress(queue.Full):
+                self._queue.put(None, timeout=0.1)
+                self._feeder.join()
+
     def close(self) -> None:
-        assert self._proc.stdin is not None
-        with contextlib.suppress(BrokenPipeError):
-            self._proc.stdin.close()
-        if self._proc.wait() != 0:
+        self._stop_feeder()
+        if self._proc.wait() != 0 or self._broken.is_set():
             self._fail()
         self._stderr.close()
 
@@ -115,6 +142,7 @@ class Encoder:
         if self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
+        self._stop_feeder()
         self._close_stdin()
         self._stderr.close()
 
@@ -127,6 +155,7 @@ class Encoder:
     def _fail(self) -> None:
         self._proc.kill()
         self._proc.wait()
+        self._stop_feeder()
         self._close_stdin()
         self._stderr.seek(0)
         lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
