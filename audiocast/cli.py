@@ -21,7 +21,7 @@ from .parse.jsonout import script_to_dict
 from .parse.show import script_to_text
 
 if TYPE_CHECKING:
-    from .model import EngineVoice
+    from .model import EngineVoice, Segment
 
 
 class AudiocastGroup(click.Group):
@@ -53,13 +53,29 @@ def cli(debug: bool) -> None:
 @cli.command("parse")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-def parse_command(file: Path, as_json: bool) -> None:
-    """Show how FILE is read: title, speakers, and every turn, narration and cue with its line."""
+@click.option(
+    "--spoken", is_flag=True, help="Show the text as it will be said (JSON: a 'spoken' field)."
+)
+@click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML).")
+def parse_command(file: Path, as_json: bool, spoken: bool, lexicon: Path | None) -> None:
+    """Show how FILE is read: title, speakers, and every turn, narration and cue with its line.
+
+    Segments are numbered as `render --only` counts them.
+    """
     script = load_script(file)
+    say = None
+    if spoken:
+        from .normalize import lexicon_for, spoken_form
+
+        lex = lexicon_for(script, lexicon)
+
+        def say(segment: Segment) -> str:
+            return "" if segment.kind == "cue" else spoken_form(segment.text, lex)
+
     if as_json:
-        click.echo(json.dumps(script_to_dict(script), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(script_to_dict(script, say), ensure_ascii=False, indent=2))
     else:
-        click.echo(script_to_text(script))
+        click.echo(script_to_text(script, say))
 
 
 @cli.command("check")

@@ -46,7 +46,7 @@ from .mix import (
     trim_silence,
 )
 from .model import Bumper, CaptionCue, Chapter, Clip, Script, VoiceProfile
-from .normalize import Lexicon, load_lexicon
+from .normalize import Lexicon, lexicon_for
 from .parse import load_script
 from .plan import (
     BumperPlan,
@@ -139,28 +139,6 @@ def sidecar_paths(episode: Path) -> dict[str, Path]:
     }
 
 
-def load_lexicons(script: Script, extra: Path | None) -> Lexicon | None:
-    """Show lexicon (``pronounce.yaml`` beside the script), then ``--lexicon``, then front matter.
-
-    Later ones win: the script's own ``pronounce:`` is the most specific.
-    """
-    found: list[Lexicon] = []
-    if script.source is not None:
-        beside = script.source.parent / "pronounce.yaml"
-        if beside.is_file():
-            found.append(load_lexicon(beside))
-    if extra is not None:
-        found.append(load_lexicon(extra))
-    if script.metadata.pronounce:
-        found.append(Lexicon(dict(script.metadata.pronounce)))
-    if not found:
-        return None
-    merged = found[0]
-    for lexicon in found[1:]:
-        merged = merged.merge(lexicon)
-    return merged
-
-
 def cast_script(
     script: Script,
     *,
@@ -206,7 +184,7 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexi
     casting = cast_script(
         script, overrides=options.cast, engine=options.engine, voices_dirs=options.voices_dirs
     )
-    lexicon = load_lexicons(script, options.lexicon)
+    lexicon = lexicon_for(script, options.lexicon)
     segments: list[int] | None = None
     intro = outro = None
     if options.only is not None:

@@ -17,6 +17,7 @@ from .casting import Casting
 from .mix import Gaps
 from .model import Bumper, Script, Segment, SpeechRequest
 from .normalize import Lexicon, normalize, pause_for_cue, split_sentences
+from .normalize.typography import INLINE_CUE
 
 NARRATOR = "Narrator"
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -96,6 +97,21 @@ def default_outro(script: Script) -> Bumper:
     return Bumper(audio="sting", text=text)
 
 
+_CUE_SPLIT = re.compile(f"({INLINE_CUE.pattern})", INLINE_CUE.flags)
+
+
+def _sentences_and_cues(paragraph: str) -> list[str | float]:
+    """The paragraph's sentences, with each stage direction inside it, such as ``(laughs)`` or
+    ``[pause 2s]``, replaced by its pause in seconds, where it stands."""
+    out: list[str | float] = []
+    for n, part in enumerate(_CUE_SPLIT.split(paragraph)):
+        if n % 2:
+            out.append(pause_for_cue(part))
+        else:
+            out.extend(speech_units(part))
+    return out
+
+
 def speech_units(text: str) -> list[str]:
     """Sentences to speak one clip each; whitespace-only pieces dropped."""
     return [s.strip() for s in split_sentences(text) if s.strip()]
@@ -123,20 +139,26 @@ def build_plan(
         rate = segment.rate if segment is not None and segment.rate else 1.0
         out: list[Utterance] = []
         cue_len = 0
+        held = 0.0  # pauses for stage directions inside the text, such as "(laughs)"
         # A turn's later paragraphs (one speaker's consecutive turns joined by the parser) get
         # the paragraph gap and a cue of their own, as separate turns would.
         for p, paragraph in enumerate(PARAGRAPH_BREAK.split(text)):
-            for n, sentence in enumerate(speech_units(paragraph)):
+            starts_paragraph = p > 0
+            for n, sentence in enumerate(_sentences_and_cues(paragraph)):
+                if isinstance(sentence, float):
+                    held += sentence
+                    continue
                 spoken = normalize(sentence, lexicon).strip()
                 if not spoken:
                     continue
-                starts_paragraph = n == 0 and p > 0
                 new_cue = n == 0 or cue_len + len(sentence) > CUE_CHARS
                 cue_len = len(sentence) if new_cue else cue_len + len(sentence) + 1
                 if not out:
                     gap = first_gap
                 else:
                     gap = gaps.paragraph if starts_paragraph else gaps.sentence
+                gap, held = gap + held, 0.0
+                starts_paragraph = False
                 out.append(
                     Utterance(
                         request=SpeechRequest(spoken, voice, rate),

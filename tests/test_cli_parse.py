@@ -26,8 +26,22 @@ def test_parse_prints_turns_with_lines(tmp_path: Path):
     result = CliRunner().invoke(cli, ["parse", str(path)])
     assert result.exit_code == 0, result.output
     assert "Title: Tide" in result.output
-    assert "     6  Ann Lee: Hello there." in result.output
-    assert "     8  [cue] LAUGHTER" in result.output
+    assert "   2  L6     Ann Lee: Hello there." in result.output
+    assert "   3  L8     [cue] LAUGHTER" in result.output
+
+
+def test_parse_spoken_shows_what_will_be_said(tmp_path: Path):
+    path = _write(tmp_path, "s.txt", "Ann: Dr. Lee paid $20 on Nov. 8.\n\nBo: (laughs)\n")
+    result = CliRunner().invoke(cli, ["parse", "--spoken", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Ann: Doctor Lee paid twenty dollars on November eighth." in result.output
+    data = json.loads(CliRunner().invoke(cli, ["parse", "--spoken", "--json", str(path)]).output)
+    first = data["segments"][0]
+    assert first["text"] == "Dr. Lee paid $20 on Nov. 8."
+    assert first["spoken"] == "Doctor Lee paid twenty dollars on November eighth."
+    lexicon = _write(tmp_path, "lex.yaml", "Lee: Leigh\n")
+    out = CliRunner().invoke(cli, ["parse", "--spoken", "--lexicon", str(lexicon), str(path)])
+    assert "Doctor Leigh paid" in out.output
 
 
 def test_parse_json_shape(tmp_path: Path):

@@ -111,3 +111,21 @@ def test_only_some_segments(parsed: Script, casting: Casting) -> None:
 def test_speech_units_drop_empty_pieces() -> None:
     assert speech_units("  One.   Two!  ") == ["One.", "Two!"]
     assert speech_units("   ") == []
+
+
+def test_stage_directions_inside_a_turn_become_pauses_where_they_stand(fake_voices: Path) -> None:
+    from audiocast.parse import parse_text
+
+    script = parse_text(
+        "Ann: I told him so. (LAUGHTER) And he listened. [pause 2s] Then we left.\n\nBo: Yes.\n"
+    )
+    plan = build_plan(script, cast_script(script, engine="fake", voices_dirs=[fake_voices]))
+    said = [(item.text, round(item.gap, 2)) for item in plan.items if isinstance(item, Utterance)]
+    gaps = Gaps()
+    assert said == [
+        ("I told him so.", 0.0),
+        ("And he listened.", round(gaps.sentence + 0.6, 2)),
+        ("Then we left.", round(gaps.sentence + 2.0, 2)),
+        ("Yes.", gaps.speaker_change),
+    ]
+    assert all("(" not in item.request.text for item in plan.items if isinstance(item, Utterance))

@@ -14,17 +14,19 @@ from __future__ import annotations
 import re
 
 from . import abbreviations, numbers, typography
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, lexicon_for, load_lexicon
 from .pauses import DEFAULT_PAUSE, pause_for_cue
 from .sentences import split_sentences
 
 __all__ = [
     "DEFAULT_PAUSE",
     "Lexicon",
+    "lexicon_for",
     "load_lexicon",
     "normalize",
     "pause_for_cue",
     "split_sentences",
+    "spoken_form",
 ]
 
 # Protected spans (lexicon entries, spoken links) hide behind private-use characters, which
@@ -94,3 +96,9 @@ def _tidy(text: str) -> str:
     text = _STOP_BEFORE_COMMA.sub(r"\1", text)
     text = _EDGE_COMMAS.sub("", text)
     return text.strip()
+
+
+def spoken_form(text: str, lexicon: Lexicon | None = None) -> str:
+    """A whole segment as it will be said: each sentence normalized, as the renderer does."""
+    spoken = (normalize(sentence, lexicon).strip() for sentence in split_sentences(text))
+    return " ".join(s for s in spoken if s)

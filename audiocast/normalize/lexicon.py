@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..model import Script
 
 PHONEMES = re.compile(r"\[\[[^\[\]]*\]\]")
 
@@ -141,3 +142,23 @@ def _entries(root: yaml.Node, path: Path) -> Iterator[tuple[str, str]]:
                 f"unbalanced [[ ]] in the phonemes for {key.value!r}", path=path, line=line
             )
         yield str(key.value), str(spoken)
+
+
+def lexicon_for(script: Script, extra: Path | None = None) -> Lexicon | None:
+    """The lexicon a script is spoken with: ``pronounce.yaml`` beside the script (the show's),
+    then ``extra`` (``--lexicon``), then the script's own ``pronounce:``; later entries win."""
+    found: list[Lexicon] = []
+    if script.source is not None:
+        beside = script.source.parent / "pronounce.yaml"
+        if beside.is_file():
+            found.append(load_lexicon(beside))
+    if extra is not None:
+        found.append(load_lexicon(extra))
+    if script.metadata.pronounce:
+        found.append(Lexicon(dict(script.metadata.pronounce)))
+    if not found:
+        return None
+    merged = found[0]
+    for lexicon in found[1:]:
+        merged = merged.merge(lexicon)
+    return merged

@@ -27,6 +27,8 @@ _CUE = re.compile(
     rf"\s*[(\[](?:(?:{CUE_WORDS})(?:[\s:,]+[\w:.,'-]+){{0,3}}|{CUE_ALONE})[.!]?[)\]]\s*",
     re.I,
 )
+INLINE_CUE = _CUE
+"""A stage direction inside a turn, such as ``(laughs)`` or ``[pause 1.5s]``."""
 
 _HTML = re.compile(r"<\s*/?\s*[A-Za-z][^<>\n]{0,200}>")
 _ENTITY = re.compile(r"&(amp|nbsp|quot|apos|lt|gt|mdash|ndash|hellip|#\d{1,6});")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..model import Bumper, Metadata, Script, Segment
@@ -53,15 +53,26 @@ def segment_to_dict(seg: Segment) -> dict[str, Any]:
     return out
 
 
-def script_to_dict(script: Script) -> dict[str, Any]:
+def _with_spoken(
+    out: dict[str, Any], seg: Segment, spoken: Callable[[Segment], str] | None
+) -> dict[str, Any]:
+    if spoken is not None:
+        out["spoken"] = spoken(seg)
+    return out
+
+
+def script_to_dict(
+    script: Script, spoken: Callable[[Segment], str] | None = None
+) -> dict[str, Any]:
     """``title``, ``speakers`` (names, first appearance), ``segments``, ``metadata``, ``format``.
 
-    ``chapter``, ``rate`` and ``pause`` appear on a segment only when set.
+    ``chapter``, ``rate`` and ``pause`` appear on a segment only when set; ``spoken`` (the text
+    as it will be said) when a ``spoken`` function is given.
     """
     return {
         "title": script.title,
         "format": script.format,
         "speakers": list(script.speaker_names),
-        "segments": [segment_to_dict(s) for s in script.segments],
+        "segments": [_with_spoken(segment_to_dict(s), s, spoken) for s in script.segments],
         "metadata": metadata_to_dict(script.metadata),
     }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..model import Script, Segment
 
-_INDENT = " " * 8
+_INDENT = " " * 13
 
 
 def _who(seg: Segment) -> str:
@@ -15,8 +17,12 @@ def _who(seg: Segment) -> str:
     return "(narration)"
 
 
-def script_to_text(script: Script) -> str:
-    """One block per segment: ``  12  Dr. Petrova: words``; paragraphs indented below."""
+def script_to_text(script: Script, spoken: Callable[[Segment], str] | None = None) -> str:
+    """One block per segment: ``   3  L12  Dr. Petrova: words``; paragraphs indented below.
+
+    The first number is the segment's (what ``render --only`` takes), ``L`` its line. With
+    ``spoken``, a segment's text is shown as it will be said instead.
+    """
     head = []
     if script.title:
         where = f" (line {script.title_line})" if script.title_line else ""
@@ -24,13 +30,14 @@ def script_to_text(script: Script) -> str:
     names = ", ".join(script.speaker_names) or "none"
     head.append(f"Format: {script.format}; speakers: {names}; turns: {len(script.turns)}")
     out = ["\n".join(head), ""]
-    for seg in script.segments:
+    for number, seg in enumerate(script.segments, start=1):
         extras = []
         if seg.chapter:
             extras.append(f"chapter: {seg.chapter}")
         if seg.rate is not None:
             extras.append(f"rate {seg.rate:g}")
         note = f" {{{'; '.join(extras)}}}" if extras else ""
-        text = seg.text.replace("\n\n", "\n" + _INDENT)
-        out.append(f"{seg.line:>6}  {_who(seg)}{note} {text}".rstrip())
+        text = spoken(seg) if spoken is not None else seg.text
+        text = text.replace("\n\n", "\n" + _INDENT)
+        out.append(f"{number:>4}  L{seg.line:<5} {_who(seg)}{note} {text}".rstrip())
     return "\n".join(out)
