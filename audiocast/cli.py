@@ -41,6 +41,19 @@ class AudiocastGroup(click.Group):
                 traceback.print_exc()
             click.echo("audiocast: interrupted", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            # A bug, not bad input: still one line (the traceback with --debug), and no output
+            # was left half-written, since every file is written under a temporary name.
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"audiocast: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback, and please report it)",
+                err=True,
+            )
+            ctx.exit(1)
 
 
 @click.group(cls=AudiocastGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -71,6 +71,8 @@ MUSIC_UNDER_DB = -6.0
 DUCK_DB = -16.0
 MUSIC_LEAD = 1.6
 """Seconds of music before the intro speech starts."""
+MAX_NAMED_CHAPTERS = 250
+"""Chapters a script may name; with Intro and Outro they must fit ID3's 255-entry CTOC."""
 LOUDNESS_TOLERANCE = 0.5
 """LU the streamed episode may miss the loudness target by before the encoded file is measured
 and, if it misses too, corrected by a second pass. The stream corrects for its gaps, music beds
@@ -214,6 +216,14 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexi
                     hint="fix the path, relative to the script's folder",
                 )
             decode_file(path, seconds=0.5)  # unreadable: say so now, not after synthesis
+    named = [s for s in script.segments if s.chapter]
+    if len(named) > MAX_NAMED_CHAPTERS:
+        raise ScriptError(
+            f"{len(named)} chapters: an MP3's table of contents holds at most 255",
+            path=script.source,
+            line=named[MAX_NAMED_CHAPTERS].line,
+            hint=f"name at most {MAX_NAMED_CHAPTERS} chapters",
+        )
     if script.metadata.cover:
         cover = script.resolve(script.metadata.cover)
         if not cover.is_file():

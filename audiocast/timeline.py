@@ -14,6 +14,9 @@ from .model import CaptionCue, Chapter, Script
 from .plan import Utterance
 
 TITLE_WORDS = 8
+MAX_QUESTIONS = 60
+"""A chapter per host question, up to this many (a long show asks hundreds); past it, questions
+spread evenly through the interview. ID3's table of contents holds at most 255 entries."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,14 @@ def _question(text: str) -> str | None:
     """The question a host turn asks (its last sentence ending in '?'), if any."""
     found = re.findall(r"[^.!?]*\?", text)
     return found[-1].strip() if found else None
+
+
+def _spread(items: list[tuple[int, str]], most: int) -> list[tuple[int, str]]:
+    """At most ``most`` of ``items``, evenly spaced, always including the first."""
+    if len(items) <= most:
+        return items
+    step = len(items) / most
+    return [items[int(k * step)] for k in range(most)]
 
 
 def chapters(script: Script, timeline: Timeline, host: str | None) -> list[Chapter]:
@@ -113,7 +124,7 @@ def _automatic(
                 marks.append((starts[i], "Interview"))
             interview_marked = True
         in_narration = False
-    marks.extend((starts[i], short_title(q, 10)) for i, q in questions)
+    marks.extend((starts[i], short_title(q, 10)) for i, q in _spread(questions, MAX_QUESTIONS))
     return marks
 
 

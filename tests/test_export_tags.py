@@ -50,7 +50,9 @@ def test_mp3_gets_id3v24_frames_and_chapters(tmp_path: Path, cover: Path) -> Non
     assert id3.version[:2] == (2, 4)
     assert str(id3["TIT2"]) == "Episode 7: Solder"
     assert str(id3["TALB"]) == "The Workshop"
-    assert str(id3["TPE1"]) == "Ada Byron"
+    # Issue 3: the show is the album and the artist; the author is the text writer.
+    assert str(id3["TPE1"]) == "The Workshop"
+    assert str(id3["TEXT"]) == "Ada Byron"
     assert str(id3["TDRC"]) == "2026-11-25"
     assert str(id3["TCON"]) == "Podcast"
     assert str(id3["TLAN"]) == "eng"
@@ -127,6 +129,7 @@ def test_other_containers_round_trip(tmp_path: Path, cover: Path, suffix: str) -
     assert tags["title"] == "Episode 7: Solder"
     assert tags["show"] == "The Workshop"
     assert tags["author"] == "Ada Byron"
+    assert tags["artist"] == "The Workshop"
     assert tags["date"] == "2026-11-25"
     assert tags["explicit"] is True
     assert tags["cover"]["mime"] == "image/png"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audiocast.model import SpeechRequest, VoiceProfile
-from audiocast.parse import load_script
+from audiocast.parse import load_script, parse_text
 from audiocast.plan import Utterance
 from audiocast.timeline import Placement, Timeline, captions, chapters, short_title
 
@@ -84,3 +84,21 @@ def test_short_title_cuts_at_a_word() -> None:
     assert short_title("Short one.") == "Short one"
     long = "one two three four five six seven eight nine ten"
     assert short_title(long) == "one two three four five six seven eight…"
+
+
+def test_a_long_interview_gets_at_most_max_questions_chapters() -> None:
+    from audiocast.timeline import MAX_QUESTIONS
+
+    lines = []
+    for n in range(MAX_QUESTIONS * 3):
+        lines += [f"Host: Question number {n} is this?", "", f"Guest: Answer {n}.", ""]
+    script = parse_text("\n".join(lines))
+    placements = []
+    for i, seg in enumerate(script.segments):
+        u = Utterance(SpeechRequest(seg.text, VOICE), seg.text, seg.speaker or "", 0.0, i, True)
+        placements.append(Placement(float(i), float(i) + 0.5, u))
+    timeline = Timeline(tuple(placements), float(len(placements)))
+    marks = chapters(script, timeline, host="Host")
+    assert len(marks) == MAX_QUESTIONS
+    assert marks[0].title == "Question number 0 is this?"
+    assert [m.start for m in marks] == sorted(m.start for m in marks)

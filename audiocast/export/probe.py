@@ -142,7 +142,7 @@ def format_info(info: dict[str, Any]) -> str:
             f"{_num(loud['true_peak'], 'dBTP')}, range {loud['range']:.1f} LU"
         )
     tags = info.get("tags") or {}
-    for key in ("title", "show", "author", "date", "language", "genre", "description"):
+    for key in ("title", "show", "artist", "author", "date", "language", "genre", "description"):
         if tags.get(key):
             text = " ".join(str(tags[key]).split())
             lines.append(f"  {key:<10} {text[:70] + '...' if len(text) > 73 else text}")

@@ -123,8 +123,10 @@ def _id3_frames(
 
     text(id3.TIT2, tags.title)
     text(id3.TALB, tags.show)
-    text(id3.TPE1, tags.author or tags.show)
+    # Podcast apps show the artist as the show's name; the script's author is its text writer.
+    text(id3.TPE1, tags.show or tags.author)
     text(id3.TPE2, tags.show or tags.author)
+    text(id3.TEXT, tags.author)
     text(id3.TDRC, tags.date)
     text(id3.TLAN, _lang3(tags.language) if tags.language else None)
     text(id3.TCON, "Podcast")
@@ -259,8 +261,9 @@ def _write_vorbis(
     fields = {
         "TITLE": tags.title,
         "ALBUM": tags.show,
-        "ARTIST": tags.author or tags.show,
+        "ARTIST": tags.show or tags.author,
         "ALBUMARTIST": tags.show or tags.author,
+        "LYRICIST": tags.author,
         "DATE": tags.date,
         "DESCRIPTION": tags.description,
         "LANGUAGE": tags.language,
@@ -297,8 +300,9 @@ def _write_mp4(path: Path, tags: EpisodeTags, cover: Cover | None) -> None:
     fields = {
         "\xa9nam": tags.title,
         "\xa9alb": tags.show,
-        "\xa9ART": tags.author or tags.show,
+        "\xa9ART": tags.show or tags.author,
         "aART": tags.show or tags.author,
+        "\xa9wrt": tags.author,
         "\xa9day": tags.date,
         "desc": tags.description,
         "ldes": tags.description,
@@ -386,7 +390,7 @@ def read_tags(path: Path) -> dict[str, Any]:
     tags = audio.tags
     if isinstance(tags, id3.ID3):
         names = {
-            "TIT2": "title", "TALB": "show", "TPE1": "author", "TDRC": "date",
+            "TIT2": "title", "TALB": "show", "TPE1": "artist", "TEXT": "author", "TDRC": "date",
             "TDES": "description", "TLAN": "language", "TCON": "genre",
         }  # fmt: skip
         for frame_id, key in names.items():
@@ -403,7 +407,8 @@ def read_tags(path: Path) -> dict[str, Any]:
             out["cover"] = {"mime": pictures[0].mime, "bytes": len(pictures[0].data)}
     elif isinstance(audio, MP4) and tags is not None:
         names = {
-            "\xa9nam": "title", "\xa9alb": "show", "\xa9ART": "author", "\xa9day": "date",
+            "\xa9nam": "title", "\xa9alb": "show", "\xa9ART": "artist", "\xa9wrt": "author",
+            "\xa9day": "date",
             "desc": "description", "\xa9gen": "genre", "\xa9cmt": "comment",
         }  # fmt: skip
         for atom, key in names.items():
@@ -416,7 +421,8 @@ def read_tags(path: Path) -> dict[str, Any]:
             out["cover"] = {"mime": mime, "bytes": len(bytes(covr))}
     elif tags is not None:
         names = {
-            "title": "title", "album": "show", "artist": "author", "date": "date",
+            "title": "title", "album": "show", "artist": "artist", "lyricist": "author",
+            "date": "date",
             "description": "description", "language": "language", "genre": "genre",
             "comment": "comment",
         }  # fmt: skip
