@@ -41,6 +41,12 @@ class InputError(AudiocastError):
     exit_code = 2
 
 
+class UsageError(AudiocastError):
+    """Arguments that cannot work, such as an output extension no format has."""
+
+    exit_code = 2
+
+
 class ScriptError(InputError):
     """The script reads but cannot be used as written (no speech at all, bad metadata)."""
 

@@ -62,7 +62,7 @@ def test_unknown_extension_fails_before_synthesis(tmp_path: Path) -> None:
     script = tmp_path / "s.txt"
     script.write_text(ONE_TURN, "utf-8")
     result = run("render", script, "-o", tmp_path / "ep.xyz", "--engine", "nosuch")
-    assert result.exit_code != 0
+    assert result.exit_code == 2  # a usage error
     assert "'.xyz'" in one_line_error(result)  # the engine is never reached
     assert list(tmp_path.iterdir()) == [script]
 

@@ -17,7 +17,7 @@ from types import TracebackType
 
 import numpy as np
 
-from ..errors import AudioError, OutputError
+from ..errors import AudioError, OutputError, UsageError
 from ..runtime import find_ffmpeg
 
 
@@ -68,7 +68,7 @@ FORMATS: dict[str, Format] = {
 def format_for(path: Path) -> Format:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise OutputError(
+        raise UsageError(
             f"unknown output format {path.suffix or '(no extension)'!r}",
             path=path,
             hint=f"use one of {', '.join(sorted(FORMATS))}",
