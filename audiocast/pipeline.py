@@ -275,7 +275,8 @@ class _Stream:
         self.speech_meter = master.Meter(SAMPLE_RATE, true_peak=False)
         self.bias = 0.0
         self.gains: list[float] = []
-        self.before: dict[str, list[master.Measurement]] = {}
+        # Each speaker's level as synthesized; a running meter, so memory stays flat.
+        self.before: dict[str, master.Meter] = {}
         # Each speaker's level as the listener hears it: metered after the limiter, by
         # following the placements through the limiter's delayed output.
         self.after: dict[str, master.Meter] = {}
@@ -349,7 +350,9 @@ class _Stream:
                 hint="try again; if it persists, try another voice",
             )
         measured = master.measure(audio, SAMPLE_RATE)
-        self.before.setdefault(utterance.speaker, []).append(measured)
+        if utterance.speaker not in self.before:
+            self.before[utterance.speaker] = master.Meter(SAMPLE_RATE, true_peak=False)
+        self.before[utterance.speaker].feed(audio)
         if self.options.master and measured.integrated is not None:
             if len(self.gains) % self.BIAS_EVERY == self.BIAS_EVERY - 1:
                 self._update_bias()
@@ -523,10 +526,6 @@ def _correct_loudness(path: Path, options: RenderOptions) -> float:
     return gain
 
 
-def _combined(measurements: Sequence[master.Measurement]) -> float | None:
-    return master.combine(measurements).integrated if measurements else None
-
-
 def render(source: str | Path | Script, options: RenderOptions = RenderOptions()) -> RenderResult:
     """Render a script file (or a parsed ``Script``) to an episode; return what was written."""
     script = source if isinstance(source, Script) else load_script(source)
@@ -603,7 +602,7 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
         gain=(float(np.mean(stream.gains)) if stream.gains else 0.0) + correction,
         speakers=tuple(
             master.SpeakerLevel(
-                name=name, before=_combined(stream.before.get(name, [])), after=after(name)
+                name=name, before=stream.before[name].result().integrated, after=after(name)
             )
             for name in stream.before
         ),

@@ -76,7 +76,7 @@ def format_for(path: Path) -> Format:
     return fmt
 
 
-QUEUED_CHUNKS = 32
+QUEUED_CHUNKS = 16
 """Chunks (about a sentence each) waiting for ffmpeg: a few MB that let mixing run ahead."""
 
 
