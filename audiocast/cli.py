@@ -21,6 +21,7 @@ from .parse.jsonout import script_to_dict
 from .parse.show import script_to_text
 
 if TYPE_CHECKING:
+    from .config import RenderConfig
     from .model import EngineVoice, Segment
 
 
@@ -63,13 +64,42 @@ def cli(debug: bool) -> None:
     """Turn a written interview into a finished podcast episode, offline."""
 
 
+# Options that several commands share, defined once so their help stays the same.
+ENGINE_OPTION = click.option(
+    "--engine", default="pyttsx3", show_default=True, help="Speech engine."
+)
+VOICES_OPTION = click.option(
+    "--voices",
+    "voices_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Another folder of voice profiles (YAML). Repeatable.",
+)
+LEXICON_OPTION = click.option(
+    "--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML)."
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="YAML with render settings: cast, gaps, loudness, intro, outro, voices, lexicon.",
+)
+VOICE_OPTION = click.option(
+    "--voice",
+    "voice_overrides",
+    multiple=True,
+    metavar="SPEAKER=VOICE",
+    help="Cast one speaker (a profile name or an engine voice id). Repeatable.",
+)
+
+
 @cli.command("parse")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option(
     "--spoken", is_flag=True, help="Show the text as it will be said (JSON: a 'spoken' field)."
 )
-@click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML).")
+@LEXICON_OPTION
 def parse_command(file: Path, as_json: bool, spoken: bool, lexicon: Path | None) -> None:
     """Show how FILE is read: title, speakers, and every turn, narration and cue with its line.
 
@@ -186,27 +216,10 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     type=click.Path(path_type=Path),
     help="Episode file; the extension picks the format (mp3, wav, ogg, opus, m4a, flac).",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path),
-    help="YAML with render settings: cast, gaps, loudness, intro, outro.",
-)
-@click.option(
-    "--voice",
-    "voice_overrides",
-    multiple=True,
-    metavar="SPEAKER=VOICE",
-    help="Cast one speaker (a profile name or an engine voice id). Repeatable.",
-)
-@click.option(
-    "--voices",
-    "voices_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Another folder of voice profiles (YAML). Repeatable.",
-)
-@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@CONFIG_OPTION
+@VOICE_OPTION
+@VOICES_OPTION
+@ENGINE_OPTION
 @click.option(
     "-j", "--jobs", type=click.IntRange(1, 64), help="Synthesis workers [default: cores]."
 )
@@ -229,7 +242,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     is_flag=True,
     help="Write only the audio: no chapters JSON, captions or transcript.",
 )
-@click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML).")
+@LEXICON_OPTION
 @click.option("--only", "only", metavar="A..B", help="Render only segments A..B (from `parse`).")
 @click.option(
     "--bitrate",
@@ -270,14 +283,12 @@ def render(
     as_json: bool,
 ) -> None:
     """Render SCRIPT to an episode: audio plus chapters, captions and transcript beside it."""
-    from .config import RenderConfig, bumper_from_option, load_config
+    from .config import bumper_from_option
     from .pipeline import RenderOptions
     from .pipeline import render as render_episode
     from .report import format_duration, format_size, result_to_dict
 
-    config = load_config(config_file) if config_file else RenderConfig()
-    cast = dict(config.cast)
-    cast.update(_pairs(voice_overrides, "--voice"))
+    config, cast = _casting(config_file, voice_overrides)
     gaps = config.gaps
     if gap is not None:
         gaps = dataclasses.replace(gaps, paragraph=gap)
@@ -342,16 +353,10 @@ def render(
     show_default=True,
     help="Clip file; the extension picks the format.",
 )
-@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@ENGINE_OPTION
 @click.option("--rate", type=click.FloatRange(0.3, 3.0), default=1.0, help="Speed factor.")
-@click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML).")
-@click.option(
-    "--voices",
-    "voices_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Another folder of voice profiles (YAML). Repeatable.",
-)
+@LEXICON_OPTION
+@VOICES_OPTION
 def say(
     text: str,
     voice: str,
@@ -377,14 +382,8 @@ def say(
 
 
 @cli.command()
-@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
-@click.option(
-    "--voices",
-    "voices_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Another folder of voice profiles. Repeatable.",
-)
+@ENGINE_OPTION
+@VOICES_OPTION
 @click.option("--all", "show_all", is_flag=True, help="List every engine voice, not only English.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def voices(engine: str, voices_dirs: tuple[Path, ...], show_all: bool, as_json: bool) -> None:
@@ -444,24 +443,10 @@ def _english(voice: EngineVoice) -> bool:
 
 @cli.command("cast")
 @click.argument("script", type=click.Path(path_type=Path))
-@click.option(
-    "--config", "config_file", type=click.Path(path_type=Path), help="YAML with a cast: section."
-)
-@click.option(
-    "--voice",
-    "voice_overrides",
-    multiple=True,
-    metavar="SPEAKER=VOICE",
-    help="Cast one speaker. Repeatable.",
-)
-@click.option(
-    "--voices",
-    "voices_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Another folder of voice profiles (YAML). Repeatable.",
-)
-@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@CONFIG_OPTION
+@VOICE_OPTION
+@VOICES_OPTION
+@ENGINE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cast_command(
     script: Path,
@@ -472,13 +457,10 @@ def cast_command(
     as_json: bool,
 ) -> None:
     """Show which voice each speaker of SCRIPT gets."""
-    from .config import RenderConfig, load_config
     from .pipeline import cast_script
     from .report import casting_to_dict
 
-    config = load_config(config_file) if config_file else RenderConfig()
-    overrides = dict(config.cast)
-    overrides.update(_pairs(voice_overrides, "--voice"))
+    config, overrides = _casting(config_file, voice_overrides)
     parsed = load_script(script)
     casting = cast_script(
         parsed,
@@ -528,11 +510,38 @@ def info(episode: Path, as_json: bool) -> None:
     help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
 )
 @click.option("--base-url", required=True, help="Public URL where DIRECTORY's files are served.")
-def feed(directory: Path, output: Path, show_file: Path | None, base_url: str) -> None:
-    """Write a podcast RSS feed of the episodes rendered into DIRECTORY."""
-    from .export.feed import load_show_settings, write_feed
+@click.option("--title", help="Show title (overrides show.yaml).")
+@click.option("--description", help="Show description.")
+@click.option("--author", help="Show author (itunes:author).")
+@click.option("--email", help="Owner's email, which Apple uses to verify the show.")
+@click.option("--image", help="URL of the show's artwork (square JPEG or PNG).")
+@click.option("--category", help="Apple Podcasts category, e.g. 'News' or 'Technology'.")
+@click.option("--language", help="Language code, e.g. en.")
+@click.option("--explicit/--clean", default=None, help="Mark the show explicit or clean.")
+def feed(
+    directory: Path,
+    output: Path,
+    show_file: Path | None,
+    base_url: str,
+    **flags: Any,
+) -> None:
+    """Write a podcast RSS feed of the episodes rendered into DIRECTORY.
 
-    show = load_show_settings(show_file or directory / "show.yaml")
+    Show settings come from DIRECTORY/show.yaml (or --show), and flags override them; without a
+    show.yaml, --title is required.
+    """
+    from .export.feed import load_show_settings, show_settings_from_dict, write_feed
+
+    given = {key: value for key, value in flags.items() if value is not None}
+    path = show_file or directory / "show.yaml"
+    if show_file is not None or path.is_file():
+        show = dataclasses.replace(load_show_settings(path), **given)
+    elif "title" in given:
+        show = show_settings_from_dict(given)
+    else:
+        raise InputError(
+            "no show settings", path=path, hint="write a show.yaml there or pass --title"
+        )
     count = write_feed(output, directory, show, base_url)
     click.echo(f"wrote {output} ({count} episodes)")
 
@@ -562,6 +571,18 @@ def cache_clear(cache_dir: Path | None) -> None:
     store = ClipCache(cache_dir or default_cache_dir())
     removed = store.clear()
     click.echo(f"removed {removed} clips from {store.info().path}")
+
+
+def _casting(
+    config_file: Path | None, voice_overrides: tuple[str, ...]
+) -> tuple[RenderConfig, dict[str, str]]:
+    """The --config file's settings, and its cast with every --voice SPEAKER=VOICE on top."""
+    from .config import RenderConfig, load_config
+
+    config = load_config(config_file) if config_file else RenderConfig()
+    cast = dict(config.cast)
+    cast.update(_pairs(voice_overrides, "--voice"))
+    return config, cast
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

@@ -188,6 +188,21 @@ def test_info_and_feed(tmp_path: Path) -> None:
     assert int(enclosure.get("length", "0")) == episode.stat().st_size
     assert enclosure.get("url") == "https://example.org/pod/ep1.mp3"
 
+    # Flags override show.yaml, and stand in for it when there is none.
+    flagged = tmp_path / "flagged.xml"
+    args = ("--base-url", "https://example.org/pod", "-o", flagged, "--title", "Renamed")
+    assert run("feed", folder, *args, "--explicit").exit_code == 0
+    channel = ET.parse(flagged).getroot().find("channel")
+    assert channel is not None and channel.findtext("title") == "Renamed"
+    itunes = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+    assert channel.findtext(f"{itunes}explicit") == "true"
+    assert channel.findtext(f"{itunes}author") == "Lee Park"
+    (folder / "show.yaml").unlink()
+    missing = run("feed", folder, "--base-url", "https://example.org/pod", "-o", flagged)
+    assert missing.exit_code == 2 and "pass --title" in missing.stderr
+    alone = run("feed", folder, *args)
+    assert alone.exit_code == 0, alone.stderr
+
 
 def test_ffmpeg_lists_the_chapters_of_a_yaml_script(tmp_path: Path) -> None:
     script = tmp_path / "s.yaml"
