@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+import srt
+import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,8 +147,6 @@ def _seconds(stamp: str) -> float:
 @given(_cues())
 @settings(max_examples=60, deadline=None)
 def test_vtt_and_srt_parse_back_with_independent_parsers(cues: list[CaptionCue]) -> None:
-    webvtt = pytest.importorskip("webvtt")
-    srt = pytest.importorskip("srt")
     parsed = webvtt.from_buffer(io.StringIO(to_vtt(cues))).captions
     assert len(parsed) == len(cues)
     for cue, cap in zip(cues, parsed, strict=True):
