@@ -75,26 +75,42 @@ class Plan:
         return out
 
 
-def default_intro(script: Script) -> Bumper:
-    show, title = script.metadata.show, script.title
+def _announce(
+    show: str | None, title: str | None, both: str, show_only: str, title_only: str, neither: str
+) -> Bumper:
     if show and title:
-        text = f"Welcome to {show}. This is: {title}."
-    elif show or title:
-        text = f"Welcome to {show or title}."
+        text = both
+    elif show:
+        text = show_only
+    elif title:
+        text = title_only
     else:
-        text = "Welcome, and thanks for joining us."
-    return Bumper(audio="sting", text=text)
+        text = neither
+    return Bumper(audio="sting", text=text.format(show=show, title=title))
+
+
+def default_intro(script: Script) -> Bumper:
+    """The sting, then the narrator announcing the show and the episode."""
+    return _announce(
+        script.metadata.show,
+        script.title,
+        both="Welcome to {show}. This is: {title}.",
+        show_only="Welcome to {show}.",
+        title_only="Welcome. This is: {title}.",
+        neither="Welcome, and thanks for joining us.",
+    )
 
 
 def default_outro(script: Script) -> Bumper:
-    show, title = script.metadata.show, script.title
-    if show and title:
-        text = f"That was {title}. Thanks for listening to {show}."
-    elif show or title:
-        text = f"Thanks for listening to {show or title}."
-    else:
-        text = "Thanks for listening."
-    return Bumper(audio="sting", text=text)
+    """The narrator signing off, then the sting."""
+    return _announce(
+        script.metadata.show,
+        script.title,
+        both="That was {title}. Thanks for listening to {show}.",
+        show_only="Thanks for listening to {show}.",
+        title_only="That was {title}. Thanks for listening.",
+        neither="Thanks for listening.",
+    )
 
 
 _CUE_SPLIT = re.compile(f"({INLINE_CUE.pattern})", INLINE_CUE.flags)

@@ -129,3 +129,20 @@ def test_stage_directions_inside_a_turn_become_pauses_where_they_stand(fake_voic
         ("Yes.", gaps.speaker_change),
     ]
     assert all("(" not in item.request.text for item in plan.items if isinstance(item, Utterance))
+
+
+@pytest.mark.parametrize(
+    ("front", "intro", "outro"),
+    [
+        ("title: Tides\nshow: Coast", "Welcome to Coast. This is: Tides.", "That was Tides."),
+        ("title: Tides", "Welcome. This is: Tides.", "That was Tides. Thanks for listening."),
+        ("show: Coast", "Welcome to Coast.", "Thanks for listening to Coast."),
+    ],
+)
+def test_default_bumpers_announce_what_the_script_names(front: str, intro: str, outro: str) -> None:
+    from audiocast.parse import parse_text
+
+    script = parse_text(f"---\n{front}\n---\nAnn: Hello there.\n")
+    assert default_intro(script).text == intro
+    assert (default_outro(script).text or "").startswith(outro)
+    assert default_intro(script).audio == "sting"
