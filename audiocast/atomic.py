@@ -9,7 +9,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import AudiocastError, OutputError
+
+FULL_HINT = "free some space there, or write elsewhere with -o"
 
 
 def check_writable(dest: Path) -> None:
@@ -78,7 +80,12 @@ def atomic_path(dest: Path, suffix: str | None = None) -> Iterator[Path]:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         if exc.errno == errno.ENOSPC:
-            raise OutputError("no space left on device", path=dest, hint="free space") from None
+            raise OutputError("no space left on device", path=dest, hint=FULL_HINT) from None
+        raise
+    except AudiocastError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.path == str(tmp):
+            exc.path = str(dest)  # the user named dest; the temporary name means nothing to them
         raise
     except BaseException:
         tmp.unlink(missing_ok=True)

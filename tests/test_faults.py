@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,33 @@ def test_fake_engine_without_its_profiles_says_so(script: Path, tmp_path: Path) 
     done = cli_run("render", script, "-o", tmp_path / "ep.mp3", "--engine", "fake")
     assert done.returncode == 2
     assert "no voice profiles for the 'fake' engine" in error_line(done)
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs: a real 'no space left on device' (needs root and mount; else skip)."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_is_one_line_naming_the_output_and_leaves_nothing(
+    script: Path, full_disk: Path, fake_voices: Path
+) -> None:
+    out = full_disk / "ep.wav"  # uncompressed, so the 256 KiB fill up for sure
+    done = render(script, out, fake_voices)
+    assert done.returncode == 1
+    line = error_line(done)
+    assert f"{out}: no space left on device" in line, line
+    assert "-o" in line  # says what to do
+    assert list(full_disk.iterdir()) == []

@@ -17,6 +17,7 @@ from types import TracebackType
 
 import numpy as np
 
+from ..atomic import FULL_HINT
 from ..errors import AudioError, OutputError, UsageError
 from ..runtime import find_ffmpeg
 
@@ -162,7 +163,7 @@ class Encoder:
         self._stderr.close()
         reason = lines[-1] if lines else f"ffmpeg exited with {self._proc.returncode}"
         if "No space left" in reason:
-            raise OutputError("no space left on device", path=self.path, hint="free space")
+            raise OutputError("no space left on device", path=self.path, hint=FULL_HINT)
         raise AudioError(f"encoding failed: {reason}", path=self.path)
 
     def __enter__(self) -> Encoder:
