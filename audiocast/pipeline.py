@@ -46,7 +46,7 @@ from .mix import (
     trim_silence,
 )
 from .model import Bumper, CaptionCue, Chapter, Clip, Script, VoiceProfile
-from .normalize import Lexicon, lexicon_for
+from .normalize import lexicon_for
 from .parse import load_script
 from .plan import (
     BumperPlan,
@@ -175,7 +175,7 @@ def engine_profiles(profiles: Mapping[str, VoiceProfile], engine: str) -> dict[s
     return chosen
 
 
-def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexicon | None]:
+def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan]:
     """Casting and the plan: everything decided before synthesis, and every input checked."""
     if not script.turns and not any(s.kind == "narration" for s in script.segments):
         raise ScriptError(
@@ -245,7 +245,7 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan, Lexi
     )
     if not plan.requests:
         raise ScriptError("nothing to say in the chosen segments", path=script.source)
-    return casting, plan, lexicon
+    return casting, plan
 
 
 class _Stream:
@@ -475,12 +475,7 @@ def _failed_turn(script: Script, plan: Plan, exc: SynthesisFailed) -> EngineErro
 
 def _check_nothing_lost(plan: Plan, cues: Sequence[CaptionCue]) -> None:
     """Every sentence planned must be in the captions, in order: a clip silently skipped shows."""
-    planned = [
-        w
-        for item in plan.items
-        for u in ([item] if isinstance(item, Utterance) else getattr(item, "utterances", ()))
-        for w in u.text.split()
-    ]
+    planned = [w for u in _utterances(plan) for w in u.text.split()]
     heard = [w for cue in cues for w in cue.text.split()]
     if planned != heard:
         raise EngineError("the episode lost words between the script and the audio (a bug)")
@@ -495,13 +490,16 @@ def _correct_loudness(path: Path, options: RenderOptions) -> float:
         return 0.0
     if abs(options.loudness - measured.integrated) <= LOUDNESS_TOLERANCE:
         return 0.0
-    # The gain that lands on the target after the limiter has taken the peaks it pushes over.
-    gain = master.master_gain(measured, options.loudness, ceiling_db=options.true_peak)
-    rate = format_for(path).rate
+    fmt = format_for(path)
+    # The gain that lands on the target after the limiter and the codec (as in _Stream).
+    gain = master.master_gain(
+        measured, options.loudness - fmt.gain_db, ceiling_db=options.true_peak - fmt.headroom_db
+    )
+    rate = fmt.rate
     fixed = path.with_name(f"{path.stem}.level{path.suffix}")
     cmd = [find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0"]
     cmd += ["-f", "f32le", "-ac", "1", "-ar", str(rate), "-"]
-    limiter = master.Limiter(rate, ceiling_db=options.true_peak)
+    limiter = master.Limiter(rate, ceiling_db=options.true_peak - fmt.headroom_db)
     chunk = rate * 4 * 10  # ten seconds of float32 samples
     try:
         with (
@@ -534,7 +532,7 @@ def render(source: str | Path | Script, options: RenderOptions = RenderOptions()
         check_writable(output)  # names the directory: clearer than "no extension"
     format_for(output)
     check_writable(output)
-    casting, plan, _ = prepare(script, options)
+    casting, plan = prepare(script, options)
     host = script.speakers[0].name if script.speakers else None
     for s in script.speakers:
         if s.role == "host":

@@ -366,6 +366,13 @@ def test_load_lexicon_missing_file(tmp_path: Path) -> None:
         ("(laughs)", DEFAULT_PAUSE),
         ("[crosstalk]", DEFAULT_PAUSE),
         ("[pause 9999s]", 60.0),
+        ("[silence 4]", 4.0),
+        ("(5 seconds of applause)", 5.0),
+        # A number that is not a duration: the description's, not seconds of silence.
+        ("(3 people laugh)", DEFAULT_PAUSE),
+        ("[Archival clip, 1969]", DEFAULT_PAUSE),
+        ("[music from 1999]", 2.0),
+        ("[1960s music]", 2.0),
     ],
 )
 def test_pause_for_cue(cue: str, seconds: float) -> None:

@@ -23,29 +23,44 @@ def _clean(text: str) -> str:
     return html.unescape(_TAG.sub("", text)).strip()
 
 
-def _cue_lines(text: str, number: int) -> list[Line]:
-    """One cue's text -> label/text/cue lines (a cue may hold several voice spans)."""
+def _voice_lines(text: str, number: int) -> list[Line]:
+    """A cue with ``<v Name>`` spans (it may hold several) -> label lines."""
     out: list[Line] = []
     spans = list(_VOICE.finditer(text))
-    if spans:
-        lead = _clean(text[: spans[0].start()])
-        if lead:
-            out.append(Line("text", number, lead))
-        for i, m in enumerate(spans):
-            end = spans[i + 1].start() if i + 1 < len(spans) else len(text)
-            name = _clean(m.group(1))
-            out.append(Line("label", number, _clean(text[m.end() : end]), name, header=False))
-        return out
+    lead = _clean(text[: spans[0].start()])
+    if lead:
+        out.append(Line("text", number, lead))
+    for i, m in enumerate(spans):
+        end = spans[i + 1].start() if i + 1 < len(spans) else len(text)
+        out.append(Line("label", number, _clean(text[m.end() : end]), _clean(m.group(1))))
+    return out
+
+
+def _prefix_line(text: str, number: int) -> Line | None:
+    """One line of a cue without voice spans: a ``NAME:`` turn, a stage direction or words."""
     words = _clean(text)
     if not words:
-        return out
+        return None
     cue = match_cue(words)
     if cue:
-        return [Line("cue", number, cue.text, pause=cue.pause)]
+        return Line("cue", number, cue.text, pause=cue.pause)
     lab = labels.match_label(words)
     if lab and lab.rest:
-        return [Line("label", number, lab.rest, lab.name, lab.role)]
-    return [Line("text", number, words)]
+        return Line("label", number, lab.rest, lab.name, lab.role)
+    return Line("text", number, words)
+
+
+def _cue_lines(text_lines: list[str], number: int) -> list[Line]:
+    """One cue's text lines (the first on file line ``number``) -> label/text/cue lines.
+
+    Voice spans may run across the cue's lines; a ``NAME:`` prefix starts a turn on any line
+    of the cue (``JOHN: Hi.`` / ``MARY: Hello.`` in one cue are two speakers).
+    """
+    joined = " ".join(ln.strip() for ln in text_lines)
+    if _VOICE.search(joined):
+        return _voice_lines(joined, number)
+    found = (_prefix_line(ln, number + k) for k, ln in enumerate(text_lines))
+    return [ln for ln in found if ln is not None]
 
 
 def parse_subtitles(body: list[str], first_line: int = 1) -> Assembled:
@@ -72,7 +87,7 @@ def parse_subtitles(body: list[str], first_line: int = 1) -> Assembled:
         if not text_lines:
             continue
         number = first_line + start + timing + 1
-        for line in _cue_lines(" ".join(ln.strip() for ln in text_lines), number):
+        for line in _cue_lines(text_lines, number):
             asm.feed(line)
             asm.feed(Line("blank", number))
     return asm.finish()
