@@ -443,20 +443,9 @@ def _mix(
     return Timeline(tuple(stream.placements), stream.seconds, intro_end, outro_start)
 
 
-def _utterances(plan: Plan) -> list[Utterance]:
-    """Every utterance in request order: ``plan.requests[i]`` belongs to the i-th one."""
-    out: list[Utterance] = []
-    for item in plan.items:
-        if isinstance(item, Utterance):
-            out.append(item)
-        elif isinstance(item, BumperPlan):
-            out.extend(item.utterances)
-    return out
-
-
 def _failed_turn(script: Script, plan: Plan, exc: SynthesisFailed) -> EngineError:
     """The pool's failure restated as the script's turn: its line, speaker and first words."""
-    utterance = _utterances(plan)[exc.index]
+    utterance = plan.utterances[exc.index]
     if utterance.segment is None:
         where, line = "the intro or outro", None
     else:
@@ -475,7 +464,7 @@ def _failed_turn(script: Script, plan: Plan, exc: SynthesisFailed) -> EngineErro
 
 def _check_nothing_lost(plan: Plan, cues: Sequence[CaptionCue]) -> None:
     """Every sentence planned must be in the captions, in order: a clip silently skipped shows."""
-    planned = [w for u in _utterances(plan) for w in u.text.split()]
+    planned = [w for u in plan.utterances for w in u.text.split()]
     heard = [w for cue in cues for w in cue.text.split()]
     if planned != heard:
         raise EngineError("the episode lost words between the script and the audio (a bug)")

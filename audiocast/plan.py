@@ -64,15 +64,20 @@ class Plan:
     items: tuple[Item, ...]
 
     @property
-    def requests(self) -> list[SpeechRequest]:
-        """Every synthesis request, in the order the audio needs the clips."""
-        out: list[SpeechRequest] = []
+    def utterances(self) -> list[Utterance]:
+        """Every utterance, bumpers' included, in the order the audio needs their clips."""
+        out: list[Utterance] = []
         for item in self.items:
             if isinstance(item, Utterance):
-                out.append(item.request)
+                out.append(item)
             elif isinstance(item, BumperPlan):
-                out.extend(u.request for u in item.utterances)
+                out.extend(item.utterances)
         return out
+
+    @property
+    def requests(self) -> list[SpeechRequest]:
+        """Every synthesis request: ``requests[i]`` is ``utterances[i].request``."""
+        return [u.request for u in self.utterances]
 
 
 def _announce(
