@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .casting import Casting
-from .pipeline import RenderResult
+if TYPE_CHECKING:  # only for annotations: 'cache info' must not load the render stack
+    from .casting import Casting
+    from .pipeline import RenderResult
 
 
 def format_duration(seconds: float) -> str:
