@@ -229,6 +229,20 @@ def test_srt_name_prefixes_and_continuation_cues():
     assert [s.kind for s in script.segments] == ["turn", "turn", "cue", "turn"]
 
 
+def test_srt_cue_with_two_speakers_on_its_lines():
+    text = (
+        "1\r\n00:00:01,000 --> 00:00:03,000\r\nIDA: Where to now?\r\nBEN: North, then west.\r\n"
+        "\r\n2\r\n00:00:03,000 --> 00:00:05,000\r\nIDA: Fine.\r\n"
+    )
+    script = parse_text(text, Path("two.srt"))
+    assert _turns(script) == [
+        ("IDA", "Where to now?"),
+        ("BEN", "North, then west."),
+        ("IDA", "Fine."),
+    ]
+    assert [t.line for t in script.turns] == [3, 4, 8]
+
+
 def test_subtitles_detected_without_extension():
     script = parse_text("WEBVTT\n\n00:00.000 --> 00:01.000\n<v Ann>Hi.\n")
     assert script.format == "webvtt"
