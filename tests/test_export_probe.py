@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -94,3 +95,27 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
     broken.write_bytes(b"OggS" + b"\x00" * 100)
     with pytest.raises(AudioError):
         episode_info(broken)
+
+
+def test_a_damaged_file_that_makes_ffmpeg_log_a_lot_is_still_measured(tmp_path: Path) -> None:
+    # Garbage every few hundred bytes: ffmpeg logs two lines per bad frame, well over the
+    # 64 KiB a stderr pipe holds, which used to stall it while the meter waited on stdout.
+    good = encode(tone(60.0), tmp_path / "good.mp3").read_bytes()
+    damaged = bytearray(good)
+    for start in range(2000, len(damaged) - 100, 300):
+        damaged[start : start + 40] = bytes((start * 7 + i) % 256 for i in range(40))
+    bad = tmp_path / "damaged.mp3"
+    bad.write_bytes(bytes(damaged))
+    log = subprocess.run(
+        [find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(bad), "-f", "f32le", "-"],
+        capture_output=True,
+        check=False,
+    ).stderr
+    assert len(log) > 1 << 16  # the premise: more than a pipe holds
+
+    found: list[master.Measurement] = []
+    worker = threading.Thread(target=lambda: found.append(measure_file(bad)), daemon=True)
+    worker.start()
+    worker.join(120)  # a hang guard, not a speed requirement
+    assert found, "measure_file hung on a damaged file"
+    assert found[0].integrated is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,13 @@ def measure_file(path: Path) -> Measurement:
     meters = [Meter(rate) for _ in range(channels)]
     frame_bytes = 4 * channels
     chunk = int(rate * _CHUNK_SECONDS) * frame_bytes
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
-        assert proc.stdout is not None and proc.stderr is not None
+    # stderr goes to a file: a damaged file makes ffmpeg log a line per bad frame, more than a
+    # pipe holds, and a full stderr pipe would stall it while we wait on stdout (a deadlock).
+    with (
+        tempfile.TemporaryFile() as stderr,
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr) as proc,
+    ):
+        assert proc.stdout is not None
         pending = b""
         while True:
             data = proc.stdout.read(chunk)
@@ -58,8 +64,9 @@ def measure_file(path: Path) -> Measurement:
             frames = np.frombuffer(data[:usable], dtype="<f4").reshape(-1, channels)
             for ch, meter in enumerate(meters):
                 meter.feed(frames[:, ch])
-        errors = proc.stderr.read().decode("utf-8", "replace").strip()
         code = proc.wait()
+        stderr.seek(0)
+        errors = stderr.read().decode("utf-8", "replace").strip()
     if code != 0:
         last = errors.splitlines()[-1] if errors else f"exit status {code}"
         raise AudioError(f"ffmpeg cannot decode the file: {last}", path=path)
