@@ -116,6 +116,17 @@ def test_role_in_parentheses_and_case_variants_fold():
     assert script.speakers[0].aliases == ("MAYA LIN",)
 
 
+def test_label_without_the_title_folds_into_the_titled_speaker():
+    script = parse_text("Dr. Ruth Abebe: Hi.\n\nJo: Hello.\n\nRUTH ABEBE: Yes.\n\nAbebe: Bye.\n")
+    assert script.speaker_names == ("Dr. Ruth Abebe", "Jo")
+    assert script.speakers[0].aliases == ("RUTH ABEBE", "Abebe")
+
+
+def test_same_surname_with_two_titles_stays_two_people():
+    script = parse_text("Mr. SMITH. One.\n\nMrs. SMITH. Two.\n\nSMITH: Three.\n")
+    assert script.speaker_names == ("Mr. SMITH", "Mrs. SMITH", "SMITH")
+
+
 def test_ambiguous_short_label_is_not_folded():
     script = parse_text(
         "First Citizen: One.\n\nSecond Citizen: Two.\n\nCitizen: Three.\n\nFirst Citizen: Four.\n"

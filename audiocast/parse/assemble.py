@@ -35,6 +35,21 @@ def _name_words(name: str) -> list[str]:
     return [w for w in words if w and w not in _TITLES]
 
 
+def _same_person(label: str, words: list[str], known: str) -> bool:
+    """Is ``label`` (its ``words``, titles removed) a shorter or untitled form of ``known``?
+
+    ``Mr. Smith`` and ``Mrs. Smith`` have the same words but are two people: equal words fold
+    only when one of the labels has no title at all.
+    """
+    full = _name_words(known)
+    if not words or len(words) > len(full):
+        return False
+    if len(words) == len(full):
+        untitled = len(label.split()) == len(words) or len(known.split()) == len(full)
+        return words == full and untitled
+    return full[: len(words)] == words or full[-len(words) :] == words
+
+
 @dataclass
 class SpeakerRegistry:
     """Canonical speakers in order of first appearance; later short labels fold into them."""
@@ -46,19 +61,14 @@ class SpeakerRegistry:
         """The canonical name for ``label``, registering a new speaker when needed.
 
         ``Doe`` after ``JANE DOE`` (a strict prefix or suffix of exactly one known speaker's
-        words, titles ignored) and case variants fold into the earlier speaker.
+        words, titles ignored), case variants, and ``RUTH ABEBE`` after ``Dr. Ruth Abebe`` (the
+        same words, one of the two without a title) fold into the earlier speaker.
         """
         key = " ".join(label.split()).casefold()
         if key in self._by_key:
             return self._update(self._by_key[key], label, role)
         words = _name_words(label)
-        matches = [
-            i
-            for i, sp in enumerate(self._speakers)
-            if words
-            and len(words) < len(full := _name_words(sp.name))
-            and (full[: len(words)] == words or full[-len(words) :] == words)
-        ]
+        matches = [i for i, sp in enumerate(self._speakers) if _same_person(label, words, sp.name)]
         if len(matches) == 1:
             self._by_key[key] = matches[0]
             return self._update(matches[0], label, role)
