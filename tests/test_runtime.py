@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import decode_errors, run_cli
 
+from audiocast.errors import AudioError
+from audiocast.export.audio import Encoder
+from audiocast.runtime import find_ffmpeg
+
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="eSpeak NG is the engine on Linux only"
 )
@@ -53,3 +57,20 @@ def test_voices_json_names_the_binaries(tmp_path: Path) -> None:
     runtime = json.loads(done.stdout)["runtime"]
     assert any(line.startswith("ffmpeg: bundled ") for line in runtime)
     assert any(line.startswith("eSpeak NG: bundled ") for line in runtime)
+
+
+def test_an_ffmpeg_that_cannot_run_is_an_audiocast_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "ffmpeg"
+    fake.write_bytes(b"\x00\x01 not a program")
+    fake.chmod(0o755)  # executable, so which() accepts it, but exec fails (ENOEXEC)
+    monkeypatch.setenv("AUDIOCAST_FFMPEG", str(fake))
+    find_ffmpeg.cache_clear()
+    try:
+        with pytest.raises(AudioError, match="cannot run ffmpeg"):
+            Encoder(tmp_path / "out.mp3", 22_050)
+    finally:
+        monkeypatch.undo()
+        find_ffmpeg.cache_clear()
+    assert not (tmp_path / "out.mp3").exists()

@@ -29,12 +29,12 @@ class Format:
     mime: str
     rate: int = 44_100
     gain_db: float = 0.0
-    headroom_db: float = 0.0
-    """Extra room under the true-peak ceiling for what a lossy codec adds to the peaks: MP3
-    overshot the limited stream by up to 1.0 dB on speech here, AAC and Opus by less."""
     """What the codec does to the level. LAME in constant-bitrate mode scales every sample by
     0.95 (-0.446 dB, measured the same at 64-192 kbit/s, at any level and frequency); mastering
     aims that much higher so the file, not the stream fed to it, lands on the target."""
+    headroom_db: float = 0.0
+    """Extra room under the true-peak ceiling for what a lossy codec adds to the peaks: MP3
+    overshot the limited stream by up to 1.0 dB on speech here, AAC and Opus by less."""
 
 
 FORMATS: dict[str, Format] = {
@@ -99,7 +99,15 @@ class Encoder:
         cmd = [find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
         cmd += ["-f", "f32le", "-ar", str(input_rate), "-ac", "1", "-i", "pipe:0"]
         cmd += ["-ar", str(fmt.rate), *codec, "-f", _muxer(fmt), str(path)]
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=self._stderr)
+        try:
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=self._stderr)
+        except OSError as exc:  # such as AUDIOCAST_FFMPEG naming a file that is no program
+            self._stderr.close()
+            raise AudioError(
+                f"cannot run ffmpeg: {exc.strerror or exc}",
+                path=cmd[0],
+                hint="point AUDIOCAST_FFMPEG at a working ffmpeg, or unset it",
+            ) from None
         self.frames = 0
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_CHUNKS)
         self._broken = threading.Event()
