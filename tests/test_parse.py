@@ -369,6 +369,11 @@ def test_invalid_front_matter_names_file_and_line(tmp_path: Path):
         ("title: A\n", 1, "needs a 'segments:' list"),
         ("title: [A\nsegments: []\n", 2, "invalid YAML script"),
         ("cast: nobody\nsegments:\n  - Ann: Hi\n", 1, "metadata 'cast'"),
+        # PyYAML keeps the last of two equal keys: the first list of turns would vanish.
+        ("segments:\n  - Ann: Hi\nsegments:\n  - Bo: Yo\n", 3, "'segments' is written twice"),
+        ("segments:\n  - Ann: Hi\n    Ann: Again\n", 3, "'Ann' is written twice"),
+        # Well-formed YAML that PyYAML cannot build: one line, not an internal error.
+        ("title: A\ndate: 2024-13-45\nsegments:\n  - Ann: Hi\n", 2, "month must be"),
     ],
 )
 def test_yaml_script_errors(tmp_path: Path, text: str, line: int, fragment: str):
@@ -439,6 +444,12 @@ def test_missing_file_and_directory(tmp_path: Path):
         load_script(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a directory"):
         load_script(tmp_path)
+
+
+def test_impossible_date_in_front_matter_names_its_line():
+    with pytest.raises(InputError) as exc:
+        parse_text("---\ntitle: A\ndate: 2024-02-30\n---\nAnn: Hi.\n")
+    assert exc.value.line == 3
 
 
 def test_unclosed_front_matter():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,16 @@ def load_yaml(text: str, path: str | Path, what: str, first_line: int = 1) -> tu
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_keys(node, path, what, first_line)
         data = loader.construct_document(node) if node is not None else None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # A well-formed value PyYAML cannot build, such as the date ``2024-13-45``.
+        bad = _bad_scalar(node)
+        line = first_line + bad.start_mark.line if bad is not None else None
+        raise InputError(
+            f"invalid {what}: {exc}", path=path, line=line, hint="fix or quote the value"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
@@ -35,6 +45,57 @@ def load_yaml(text: str, path: str | Path, what: str, first_line: int = 1) -> tu
     finally:
         loader.dispose()
     return data, node
+
+
+def _nodes(root: Any) -> Iterator[Any]:
+    """Every node under ``root``, depth first, each once (aliases may share nodes)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(v for pair in reversed(node.value) for v in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def _check_keys(root: Any, path: str | Path, what: str, first_line: int) -> None:
+    """A key written twice in one mapping: PyYAML keeps the last and drops the rest silently
+    (a second ``segments:`` would lose every turn of the first)."""
+    from ..errors import InputError
+
+    for node in _nodes(root):
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.value == "<<":
+                continue
+            if key.value in seen:
+                raise InputError(
+                    f"invalid {what}: key '{key.value}' is written twice in one mapping",
+                    path=path,
+                    line=first_line + key.start_mark.line,
+                    hint="keep one of them and merge their contents",
+                )
+            seen.add(key.value)
+
+
+def _bad_scalar(root: Any) -> Any:
+    """The first scalar under ``root`` that PyYAML cannot build on its own, or None."""
+    if root is None:
+        return None
+    for node in _nodes(root):
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                _Loader("").construct_object(node)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return node
+    return None
 
 
 def key_lines(node: Any, first_line: int = 1) -> dict[str, int]:
