@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 import wave
 from pathlib import Path
@@ -133,6 +134,34 @@ def test_interrupted_put_keeps_the_old_entry_and_leaves_no_temp_file(
     assert [p.name for p in old.path.parent.iterdir()] == [old.path.name]
     survivor = cache.get(key)
     assert survivor is not None and np.array_equal(read_samples(survivor.path), old_samples)
+
+
+def test_a_clear_by_another_process_during_a_put_does_not_fail_the_put(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = ClipCache(tmp_path / "cache")
+    other_render = ClipCache(tmp_path / "cache")
+    key = key_of(REQUEST)
+    source = make_wav(tmp_path / "clip.wav")
+    real_replace = os.replace
+    renames: list[str] = []
+
+    def cleared_in_between(src: str, dst: str) -> None:
+        # `audiocast cache clear` runs after our temporary file is written, before the rename:
+        # it deletes that file and the folder holding it.
+        renames.append(src)
+        if len(renames) == 1:
+            other_render.clear()
+        real_replace(src, dst)
+
+    monkeypatch.setattr(cache_module.os, "replace", cleared_in_between)
+    clip = cache.put(key, source)
+    monkeypatch.undo()
+    assert len(renames) == 2  # the first rename lost its file; the put started again
+    stored = cache.get(key)
+    assert stored is not None and stored.path == clip.path
+    assert np.array_equal(read_samples(stored.path), read_samples(source))
+    assert [p.name for p in clip.path.parent.iterdir()] == [clip.path.name]
 
 
 def test_concurrent_writers_and_readers_never_see_a_bad_entry(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ KEY_FORMAT = 1
 _LIST_TYPE = b"acau"
 _CHECK_CHUNK = b"acck"
 _TMP_PREFIX = ".tmp-"
+_PUT_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,28 @@ class ClipCache:
         if wav is None or wav.frames == 0:
             raise EngineError("not a complete WAV clip", path=wav_path)
         blob = _entry_bytes(wav)
+        # A `cache clear` in another process may remove the folder or our temporary file
+        # between the steps below (FileNotFoundError): start again, a few times.
+        for attempt in range(_PUT_ATTEMPTS):
+            try:
+                self._write_entry(dest, blob)
+                break
+            except FileNotFoundError:
+                if attempt == _PUT_ATTEMPTS - 1:
+                    raise OutputError(
+                        "the clip cache keeps vanishing while being written",
+                        path=self.directory,
+                        hint="is another process clearing it? or use --no-cache",
+                    ) from None
+        return Clip(path=dest, sample_rate=wav.sample_rate, frames=wav.frames)
+
+    def _write_entry(self, dest: Path, blob: bytes) -> None:
+        """Write ``blob`` to ``dest`` atomically; FileNotFoundError passes through."""
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=".wav", dir=dest.parent)
+        except FileNotFoundError:
+            raise
         except OSError as exc:
             raise OutputError(
                 f"cannot write to the clip cache: {exc.strerror}",
@@ -155,14 +175,13 @@ class ClipCache:
             os.replace(tmp_name, dest)
         except BaseException as exc:
             Path(tmp_name).unlink(missing_ok=True)
-            if isinstance(exc, OSError):
+            if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
                 raise OutputError(
                     f"cannot write to the clip cache: {exc.strerror}",
                     path=self.directory,
                     hint="free space, or use --no-cache",
                 ) from None
             raise
-        return Clip(path=dest, sample_rate=wav.sample_rate, frames=wav.frames)
 
     def info(self) -> CacheInfo:
         entries = 0
