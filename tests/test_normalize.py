@@ -94,6 +94,13 @@ CASES = [
     ("The G7 and COVID-19 talks.", "The G7 and COVID nineteen talks."),
     ("They ran 5km and drove 80 mph.", "They ran five kilometers and drove eighty miles per hour."),
     ("It was 30°C outside.", "It was thirty degrees Celsius outside."),
+    # a range or a sign belongs to the measure ("ten-twenty", "five, ten", "-three" before)
+    ("It weighs 10-20 kg.", "It weighs ten to twenty kilograms."),
+    ("Drive 5–10 km north.", "Drive five to ten kilometers north."),
+    (
+        "It was -3°C, then +5°C.",
+        "It was minus three degrees Celsius, then plus five degrees Celsius.",
+    ),
     # money: the unit after the amount
     ("It cost $5.2 billion.", "It cost five point two billion dollars."),
     ("Lunch was $20.", "Lunch was twenty dollars."),
@@ -124,6 +131,7 @@ CASES = [
     ("Dated 11/8/2024 in ink.", "Dated 11/8/2024 in ink."),
     # phone numbers
     ("Call 555-0123 now.", "Call five five five, oh one two three now."),
+    ("Between 100-1000 people came.", "Between one hundred to one thousand people came."),
     ("Call 1-800-555-0199.", "Call one, eight oh oh, five five five, oh one nine nine."),
     (
         "Dial +44 20 7946 0958 today.",

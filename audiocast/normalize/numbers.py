@@ -114,8 +114,9 @@ _PHONE = re.compile(
 )
 _ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})*|\d+)(st|nd|rd|th)\b", re.I)
 _PERCENT = re.compile(rf"(?<![\w.,%])([-−+])?({_NUM})(?:\s?%?{_DASH}({_NUM}))?\s?%")
+# "-3°C", "10-20 kg": the sign and the range belong to the measure, not to the rules below.
 _UNIT = re.compile(
-    rf"(?<![\w.,])({_NUM})\s?(km/h|°C|°F|°|"
+    rf"(?<![\w.,])([-−+])?({_NUM})(?:{_DASH}({_NUM}))?\s?(km/h|°C|°F|°|"
     + "|".join(u for u in sorted(UNITS, key=len, reverse=True) if u[0].isalpha())
     + r")(?!\w)"
 )
@@ -298,6 +299,9 @@ def _time(m: re.Match[str]) -> str:
 
 def _phone(m: re.Match[str]) -> str:
     groups = re.findall(r"\+|\d+", m.group(0))
+    if len(groups) == 2 and all(g.endswith("0") for g in groups):
+        return m.group(0)  # "100-1000 people", "200-2000": a range of round numbers
+
     spoken = ["plus" if g == "+" else digits(g).replace("zero", "oh") for g in groups]
     # Pair "plus" with the country code, so the listener hears the groups as written.
     if spoken and spoken[0] == "plus" and len(spoken) > 1:
@@ -313,8 +317,12 @@ def _percent(m: re.Match[str]) -> str:
 
 
 def _unit(m: re.Match[str]) -> str:
-    one, many = UNITS[m.group(2)]
-    return f"{cardinal(m.group(1))} {one if _is_one(m.group(1)) else many}"
+    sign = {None: "", "+": "plus "}.get(m.group(1), "minus ")
+    low, high = m.group(2), m.group(3)
+    one, many = UNITS[m.group(4)]
+    if high:
+        return f"{sign}{cardinal(low)} to {cardinal(high)} {many}"
+    return f"{sign}{cardinal(low)} {one if _is_one(low) else many}"
 
 
 def _fraction(m: re.Match[str]) -> str:
