@@ -19,7 +19,7 @@ K-weighting (:meth:`Meter.feed_part`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -517,15 +517,6 @@ def apply_gain(samples: npt.ArrayLike, db: float) -> npt.NDArray[np.float32]:
     return (np.asarray(samples, dtype=np.float32) * np.float32(10.0 ** (db / 20.0))).astype(
         np.float32
     )
-
-
-def level_speakers(per_speaker: Mapping[str, Measurement], target_lufs: float) -> dict[str, float]:
-    """Gain in dB per speaker that brings each one's integrated loudness to ``target_lufs``.
-
-    A speaker whose clips are all silent gets 0.0. Measure each speaker as the
-    :func:`combine` of their clips, so every voice ends at the same level.
-    """
-    return {name: gain_db(m.integrated, target_lufs) for name, m in per_speaker.items()}
 
 
 class Limiter:

@@ -15,7 +15,7 @@ import scipy.io.wavfile
 from audiocast.errors import EngineError, OutputError
 from audiocast.model import SpeechRequest, VoiceProfile
 from audiocast.synth import cache as cache_module
-from audiocast.synth.cache import ClipCache, default_cache_dir, temporary_cache
+from audiocast.synth.cache import ClipCache, default_cache_dir
 from audiocast.synth.fake import FakeSynthesizer
 
 VOICE = VoiceProfile(name="host", voice_id="fake-alto", engine="fake", description="warm")
@@ -231,14 +231,6 @@ def test_env_var_overrides_the_default_location(
     monkeypatch.setenv("AUDIOCAST_CACHE_DIR", str(tmp_path / "mine"))
     assert default_cache_dir() == tmp_path / "mine"
     assert ClipCache().directory == tmp_path / "mine"
-
-
-def test_temporary_cache_is_removed_with_its_clips(tmp_path: Path) -> None:
-    with temporary_cache() as cache:
-        clip = cache.put(key_of(REQUEST), make_wav(tmp_path / "clip.wav"))
-        assert clip.path.exists()
-        folder = cache.directory
-    assert not folder.exists()
 
 
 def test_unwritable_cache_is_an_output_error(tmp_path: Path) -> None:

@@ -318,10 +318,10 @@ def test_peak_histogram_survives_gain_and_combine() -> None:
     )
 
 
-def test_level_speakers_and_report() -> None:
+def test_speaker_gains_and_report() -> None:
     quiet, loud = _pinkish(3.0, seed=5) * 0.2, _pinkish(3.0, seed=6)
     per = {"Ada": master.measure(quiet, RATE), "Grace": master.measure(loud, RATE)}
-    gains = master.level_speakers(per, -16.0)
+    gains = {name: master.gain_db(m.integrated, -16.0) for name, m in per.items()}
     assert gains["Ada"] > gains["Grace"]
     after = {n: per[n].with_gain(g).integrated for n, g in gains.items()}
     assert after == pytest.approx({"Ada": -16.0, "Grace": -16.0}, abs=1e-6)

@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import struct
 import tempfile
 import zlib
@@ -63,19 +62,6 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("audiocast"))
-
-
-@contextlib.contextmanager
-def temporary_cache() -> Iterator[ClipCache]:
-    """A cache that lives for one run (``--no-cache``): removed, with its clips, on exit.
-
-    The caller must be done with the clips it returned before the block ends.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="audiocast-clips-"))
-    try:
-        yield ClipCache(folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 class ClipCache:
