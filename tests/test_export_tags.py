@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from export_fixtures import encode, ffmetadata, jpeg_bytes, png_bytes, tone
 from mutagen.id3 import ID3, CTOCFlags
+from mutagen.oggvorbis import OggVorbis
 
 from audiocast.errors import AudioError, InputError
 from audiocast.export.tags import EpisodeTags, read_chapters, read_tags, write_tags
@@ -153,3 +154,17 @@ def test_a_file_that_is_not_audio_is_an_audio_error(tmp_path: Path) -> None:
     fake.write_bytes(b"\x00" * 64)
     with pytest.raises(AudioError):
         write_tags(fake, EpisodeTags(title="x"), CHAPTERS)
+
+
+@pytest.mark.parametrize("damaged", ["!!not base64", "QUJDRA=="])
+def test_a_damaged_vorbis_picture_from_another_tagger_is_skipped(
+    tmp_path: Path, cover: Path, damaged: str
+) -> None:
+    audio = encode(tone(1.0), tmp_path / "ep.ogg")
+    write_tags(audio, EpisodeTags(title="Pictures", cover=cover))
+    ogg = OggVorbis(audio)
+    ogg["METADATA_BLOCK_PICTURE"] = [damaged, *ogg["METADATA_BLOCK_PICTURE"]]
+    ogg.save()
+    tags = read_tags(audio)
+    assert tags["title"] == "Pictures"
+    assert tags["cover"] == {"mime": "image/png", "bytes": len(png_bytes())}  # the good one

@@ -12,6 +12,7 @@ Tags are written in place into the path given (the pipeline renames the file aft
 from __future__ import annotations
 
 import base64
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -433,7 +434,9 @@ def read_tags(path: Path) -> dict[str, Any]:
         out["explicit"] = _first(tags.get("itunesadvisory")) == "1"
         pictures = list(getattr(audio, "pictures", []))
         for b64 in tags.get("metadata_block_picture", []) or []:
-            pictures.append(Picture(base64.b64decode(b64)))
+            # Another tagger's damaged picture is not worth failing `info` or a feed over.
+            with contextlib.suppress(ValueError, mutagen.MutagenError):
+                pictures.append(Picture(base64.b64decode(b64)))
         if pictures:
             out["cover"] = {"mime": pictures[0].mime, "bytes": len(pictures[0].data)}
     out["chapters"] = [
