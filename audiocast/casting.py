@@ -5,7 +5,8 @@ Rules a caller may rely on:
 - An explicit cast (the script's ``cast:``, then ``overrides`` from ``--config``, which win)
   maps a speaker (by name or alias, ignoring case) to a profile name or an engine voice id.
   Unknown values are a ``VoiceError`` naming the speaker, the value and near matches. Keys that
-  match no speaker are ignored here, except ``narrator``, which sets the narrator's voice.
+  match no speaker are ignored here, except ``narrator``, which sets the narrator's voice; those
+  in the script's own ``cast:`` get a warning (a misspelt speaker would else go unnoticed).
 - Uncast speakers get distinct profiles, in order of first appearance: the host (a speaker
   whose role is host-like, else the first speaker) from ``host`` profiles, the others from
   ``guest`` then ``panel`` profiles, then any other; a profile already taken is not reused
@@ -18,6 +19,7 @@ Rules a caller may rely on:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -162,7 +164,7 @@ def cast(
         voices[name] = choice
 
     voices = {name: voices[name] for name, _, _ in speakers}  # in order of appearance
-    warnings = _warnings(voices, derived, len(pool))
+    warnings = _unmatched(script, speakers, used_keys) + _warnings(voices, derived, len(pool))
     return Casting(
         voices=MappingProxyType(voices),
         narrator=narrator,
@@ -180,6 +182,27 @@ def _speakers(script: Script) -> list[tuple[str, tuple[str, ...], str | None]]:
             known.add(segment.speaker)
             found.append((segment.speaker, (), None))
     return found
+
+
+def _unmatched(
+    script: Script,
+    speakers: Sequence[tuple[str, tuple[str, ...], str | None]],
+    used: set[str],
+) -> list[str]:
+    """Warnings for the script's own cast entries that name no speaker (likely typos).
+
+    ``--config`` entries are left out: one config often serves episodes with other speakers.
+    """
+    names = [n for name, aliases, _ in speakers for n in (name, *aliases)]
+    out = []
+    for key in script.metadata.cast:
+        folded = _fold(str(key))
+        if folded in used or folded in NARRATOR_KEYS:
+            continue
+        near = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        out.append(f"cast: {key!r} is not a speaker in this script{hint}; its entry is unused")
+    return out
 
 
 def _explicit_cast(

@@ -131,6 +131,20 @@ def test_cast_keys_that_match_no_speaker_are_ignored(profiles: dict[str, VoicePr
     assert names_of(casting) == {"A": "host-a"}
 
 
+def test_a_misspelt_speaker_in_the_scripts_cast_is_a_warning(
+    profiles: dict[str, VoiceProfile],
+) -> None:
+    casting = cast(script(["Alice", "Bob"], {"Alise": "panel-8", "narrator": "panel-7"}), profiles)
+    assert "panel-8" not in names_of(casting).values()
+    assert [w for w in casting.warnings if "Alise" in w] == [
+        "cast: 'Alise' is not a speaker in this script (did you mean Alice?); its entry is unused"
+    ]
+    assert not any("narrator" in w for w in casting.warnings)
+    # A --config file serves many episodes: its entries for absent speakers stay quiet.
+    quiet = cast(script(["Alice"]), profiles, overrides={"Bob": "panel-8"})
+    assert quiet.warnings == ()
+
+
 def test_narrator_key_sets_the_narrator(profiles: dict[str, VoiceProfile]) -> None:
     casting = cast(script(["A", "B"], {"narrator": "panel-8"}), profiles)
     assert casting.narrator.name == "panel-8"
