@@ -1,7 +1,8 @@
-"""Everything written after the audio: tags and chapters in the file, sidecars, and the feed.
+"""The episode file and everything written after it: tags and chapters, sidecars, the feed.
 
 One call per deliverable:
 
+- :class:`Encoder` (``audio.py``): the audio itself, streamed through one ffmpeg.
 - :func:`write_tags` (``tags.py``): ID3v2.4 / Vorbis / MP4 tags, cover art and chapters.
 - :func:`write_chapters_json` (``chapters.py``): ``<name>.chapters.json``.
 - :func:`write_captions` (``captions.py``): ``<name>.vtt``, ``<name>.srt``,
