@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -167,3 +168,19 @@ def test_show_yaml_errors_name_file_and_line(
     assert info.value.path == str(path)
     if line is not None:
         assert info.value.line == line
+
+
+def test_the_category_must_be_one_apple_lists(tmp_path: Path, episodes: Path) -> None:
+    settings = tmp_path / "show.yaml"
+    settings.write_text("title: The Workshop\ncategory: Tech\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not an Apple Podcasts category") as caught:
+        load_show_settings(settings)
+    assert caught.value.line == 2 and "Technology" in (caught.value.hint or "")
+    settings.write_text("title: W\ncategory: health and fitness\n", encoding="utf-8")
+    assert load_show_settings(settings).category == "Health & Fitness"
+    # Settings made from flags, without show_settings_from_dict, are checked when built.
+    with pytest.raises(InputError, match="'Tech' is not"):
+        build_feed(episodes, dataclasses.replace(SHOW, category="Tech"), BASE)
+    xml = build_feed(episodes, dataclasses.replace(SHOW, category="true crime"), BASE)
+    channel = etree.fromstring(xml).find("channel")
+    assert channel.find("itunes:category", NS).get("text") == "True Crime"

@@ -4,15 +4,17 @@ feedgen builds the RSS 2.0 document and the iTunes tags it gets right; the resul
 post-processed with lxml where feedgen falls short of what Apple and Podcasting 2.0 apps read
 today: ``itunes:explicit`` as ``true``/``false`` (feedgen only knows yes/no/clean), an
 ``itunes:image`` whatever the URL's ending (feedgen silently drops URLs not ending ``.jpg`` or
-``.png``, such as CDN links with a query string), ``itunes:category`` from Apple's current list
-(feedgen validates against an outdated one), and the ``podcast:`` namespace: ``guid``,
-``locked``, and per episode ``transcript`` and ``chapters`` links to the sidecar files.
+``.png``, such as CDN links with a query string), ``itunes:category`` checked against Apple's
+current top-level list (feedgen validates against an outdated one), and the ``podcast:``
+namespace: ``guid``, ``locked``, and per episode ``transcript`` and ``chapters`` links to the
+sidecar files.
 
 The output is deterministic for the same folder: ``lastBuildDate`` is the newest episode's date.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import uuid
 from collections.abc import Mapping
@@ -78,6 +80,30 @@ class ShowSettings:
 
 _KEYS = {f.name for f in fields(ShowSettings)}
 
+APPLE_CATEGORIES = (
+    "Arts", "Business", "Comedy", "Education", "Fiction", "Government", "Health & Fitness",
+    "History", "Kids & Family", "Leisure", "Music", "News", "Religion & Spirituality",
+    "Science", "Society & Culture", "Sports", "Technology", "True Crime", "TV & Film",
+)  # fmt: skip
+"""Apple Podcasts' top-level categories: it rejects a feed whose category is not one of them."""
+
+
+def _apple_category(value: str, path: Path | None, line: int | None) -> str:
+    """``value`` spelt as Apple lists it (any case, ``and`` for ``&``), else ``InputError``."""
+    wanted = " ".join(value.replace(" and ", " & ").split()).casefold()
+    for name in APPLE_CATEGORIES:
+        if name.casefold() == wanted:
+            return name
+    near = difflib.get_close_matches(value, APPLE_CATEGORIES, n=3, cutoff=0.4)
+    raise InputError(
+        f"{value!r} is not an Apple Podcasts category",
+        path=path,
+        line=line,
+        hint=f"did you mean {', '.join(near)}?"
+        if near
+        else "one of " + ", ".join(APPLE_CATEGORIES),
+    )
+
 
 def load_show_settings(path: Path) -> ShowSettings:
     """Read ``show.yaml``: a mapping of :class:`ShowSettings` fields (``title`` required).
@@ -136,6 +162,8 @@ def show_settings_from_dict(
         values[name] = value
     if not values.get("title"):
         raise InputError("show settings need a title", path=path, hint="add 'title: My show'")
+    if "category" in values:
+        values["category"] = _apple_category(values["category"], path, lines.get("category"))
     return ShowSettings(**values)
 
 
@@ -314,7 +342,8 @@ def _post_process(
 
     _set_child(channel, _itunes("explicit"), "true" if show.explicit else "false")
     category = _set_child(channel, _itunes("category"))
-    category.set("text", show.category)
+    # Checked here too: settings given as flags reach ShowSettings without show_settings_from_dict.
+    category.set("text", _apple_category(show.category, None, None))
     if show.subcategory:
         etree.SubElement(category, _itunes("category")).set("text", show.subcategory)
     if show.image:
