@@ -21,7 +21,7 @@ from .normalize import load_lexicon, normalize
 from .plan import speech_units
 from .synth.base import get_synthesizer
 from .synth.verify import verify_wav
-from .voices import load_profiles, resolve_voice
+from .voices import load_profiles, require_folders, resolve_voice
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def say_text(
         check_writable(output)
     format_for(output)
     check_writable(output)
-    found = load_profiles([Path(d) for d in voices_dirs if Path(d).is_dir()])
+    require_folders(voices_dirs)
+    found = load_profiles(list(voices_dirs))
     profiles = {name: p for name, p in found.items() if p.engine == engine}
     lex = load_lexicon(lexicon) if lexicon else None
     synth = get_synthesizer(engine)

@@ -387,30 +387,27 @@ def say(
 @click.option("--all", "show_all", is_flag=True, help="List every engine voice, not only English.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def voices(engine: str, voices_dirs: tuple[Path, ...], show_all: bool, as_json: bool) -> None:
-    """List voice profiles and the engine's own voices."""
-    from .synth.base import get_synthesizer
-    from .voices import load_profiles
+    """List voice profiles and the engine's own voices.
 
+    --json gives every profile with the file it came from, and every engine voice and variant.
+    """
+    from .synth.base import get_synthesizer
+    from .voices import load_profiles, require_folders, voices_report
+
+    require_folders(voices_dirs)
     profiles = load_profiles(list(voices_dirs))
     synth = get_synthesizer(engine)
     try:
+        if as_json:
+            data = voices_report(list(voices_dirs), synth)
+            data["runtime"] = _runtime_lines(engine)
+            click.echo(json.dumps(data, indent=2))
+            return
         engine_voices = synth.voices()
     finally:
         synth.close()
     if not show_all:
         engine_voices = [v for v in engine_voices if _english(v)]
-    if as_json:
-        data = {
-            "profiles": [p.to_dict() for p in profiles.values()],
-            "engine": engine,
-            "engine_voices": [
-                {"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender}
-                for v in engine_voices
-            ],
-            "runtime": _runtime_lines(engine),
-        }
-        click.echo(json.dumps(data, indent=2))
-        return
     click.echo("Profiles (use the name in a script's cast: or with --voice):")
     width = max((len(n) for n in profiles), default=0)
     for p in profiles.values():
@@ -543,6 +540,12 @@ def feed(
             "no show settings", path=path, hint="write a show.yaml there or pass --title"
         )
     count = write_feed(output, directory, show, base_url)
+    if not show.image:
+        click.echo(
+            "audiocast: warning: no show artwork: Apple Podcasts requires one "
+            "(image: in show.yaml, or --image URL)",
+            err=True,
+        )
     click.echo(f"wrote {output} ({count} episodes)")
 
 

@@ -62,7 +62,7 @@ from .synth.base import get_synthesizer
 from .synth.cache import ClipCache, default_cache_dir
 from .synth.pool import SynthesisFailed, SynthesisPool
 from .timeline import Placement, Timeline, captions, chapters
-from .voices import load_profiles
+from .voices import load_profiles, require_folders
 
 Progress = Callable[[int, int], None]
 
@@ -153,6 +153,7 @@ def cast_script(
     Only profiles made for ``engine`` take part: a profile's ``voice_id`` means something to
     its own engine only, so rendering with another engine needs profiles for it (``--voices``).
     """
+    require_folders(voices_dirs)
     dirs = list(voices_dirs)
     if script.source is not None:
         dirs.insert(0, script.source.parent / "voices")

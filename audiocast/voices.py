@@ -72,6 +72,15 @@ def discover_profiles(
     return found
 
 
+def require_folders(folders: Sequence[Path]) -> None:
+    """Folders a user named (``--voices``) must exist: a typo should not silently cast defaults."""
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise VoiceError(
+                "voice profile folder not found", path=folder, hint="check the --voices path"
+            )
+
+
 def load_profiles(extra_dirs: Sequence[Path] = ()) -> dict[str, VoiceProfile]:
     """Profiles by name: built-ins, then ``./voices/``, then ``extra_dirs`` in order.
 

@@ -116,7 +116,8 @@ def test_say_voices_and_cache(tmp_path: Path) -> None:
     assert "host-a" in listing and "narrator" in listing
     data = json.loads(run("voices", "--json").stdout)
     assert {"host-a", "guest-a", "narrator"} <= {p["name"] for p in data["profiles"]}
-    assert data["engine_voices"]
+    assert data["engine"]["voices"] and data["engine"]["variants"]
+    assert all(p["source"] for p in data["profiles"])
     cache_dir = tmp_path / "cache"
     script = tmp_path / "s.txt"
     script.write_text(ONE_TURN, "utf-8")
@@ -202,6 +203,8 @@ def test_info_and_feed(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "pass --title" in missing.stderr
     alone = run("feed", folder, *args)
     assert alone.exit_code == 0, alone.stderr
+    assert "no show artwork" in alone.stderr  # Apple requires itunes:image
+    assert "artwork" not in result.stderr  # show.yaml gave one
 
 
 def test_ffmpeg_lists_the_chapters_of_a_yaml_script(tmp_path: Path) -> None:
@@ -245,3 +248,19 @@ def test_say_with_a_profile_folder_and_an_unknown_voice(tmp_path: Path, fake_voi
     line = one_line_error(bad)
     assert "'hots-a'" in line and "host-a" in line
     assert not (tmp_path / "b.wav").exists()
+
+
+def test_a_voices_folder_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text(ONE_TURN, "utf-8")
+    missing = tmp_path / "no-such-voices"
+    for args in (
+        ("cast", script, "--voices", missing),
+        ("voices", "--voices", missing),
+        ("say", "Hello.", "--voices", missing, "-o", tmp_path / "c.wav"),
+        ("render", script, "--voices", missing, "-o", tmp_path / "ep.mp3"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert f"{missing}: voice profile folder not found" in result.stderr
+    assert not (tmp_path / "ep.mp3").exists() and not (tmp_path / "c.wav").exists()
