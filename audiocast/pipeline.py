@@ -355,6 +355,9 @@ class _Stream:
             self.before[utterance.speaker] = master.Meter(SAMPLE_RATE, true_peak=False)
         self.before[utterance.speaker].feed(audio)
         if self.options.master and measured.integrated is not None:
+            audio = master.compress_peaks(audio, SAMPLE_RATE, measured.integrated)
+            measured = master.measure(audio, SAMPLE_RATE)
+        if self.options.master and measured.integrated is not None:
             if len(self.gains) % self.BIAS_EVERY == self.BIAS_EVERY - 1:
                 self._update_bias()
             gain = master.master_gain(measured, self.target + self.bias, ceiling_db=self.ceiling)
