@@ -519,6 +519,9 @@ def apply_gain(samples: npt.ArrayLike, db: float) -> npt.NDArray[np.float32]:
     )
 
 
+_COMPRESS_CELL = 32
+
+
 def compress_peaks(
     samples: npt.ArrayLike,
     rate: int,
@@ -541,12 +544,19 @@ def compress_peaks(
     x = np.asarray(samples, dtype=np.float32)
     if x.size == 0:
         return x
-    n = max(1, round(lookahead * rate))
-    ahead = maximum_filter1d(np.abs(x), size=2 * n + 1, mode="nearest")
+    # The gain moves at syllable pace, so it is worked out on 32-sample cells (0.7 ms at
+    # 44.1 kHz) and spread back over their samples: 30x less work than per sample.
+    cells = -(-x.size // _COMPRESS_CELL)
+    padded = np.zeros(cells * _COMPRESS_CELL, dtype=np.float32)
+    padded[: x.size] = np.abs(x)
+    peaks = padded.reshape(cells, _COMPRESS_CELL).max(axis=1)
+    cell_rate = rate / _COMPRESS_CELL
+    n = max(1, round(lookahead * cell_rate))
+    ahead = maximum_filter1d(peaks, size=2 * n + 1, mode="nearest")
     level = 20.0 * np.log10(ahead.astype(np.float64) + 1e-9)
     # y[i] = max over k <= i of (level[k] - decay * (i - k)): a peak hold that falls linearly
     # in dB, computed as one running maximum of level[k] + decay * k.
-    ramp = np.arange(x.size, dtype=np.float64) * (release_db_per_s / rate)
+    ramp = np.arange(cells, dtype=np.float64) * (release_db_per_s / cell_rate)
     envelope = np.maximum.accumulate(level + ramp) - ramp
     over = envelope - (loudness + peak_to_loudness)
     slope = 1.0 / ratio - 1.0
@@ -558,9 +568,12 @@ def compress_peaks(
     )
     if not cut.any():
         return x
-    # A short moving average turns the look-ahead's step down into a ramp (no click).
+    # A short moving average turns the look-ahead's step down into a ramp (no click), and
+    # linear interpolation between cell centres keeps the gain smooth sample to sample.
     cut = uniform_filter1d(cut, size=n, mode="nearest")
-    return (x * (10.0 ** (cut / 20.0))).astype(np.float32)
+    centres = (np.arange(cells) + 0.5) * _COMPRESS_CELL
+    gain = np.interp(np.arange(x.size, dtype=np.float32), centres, 10.0 ** (cut / 20.0))
+    return (x * gain).astype(np.float32)
 
 
 class Limiter:

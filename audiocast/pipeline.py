@@ -350,14 +350,19 @@ class _Stream:
                 f"the engine returned silence for: {utterance.text[:60]!r}",
                 hint="try again; if it persists, try another voice",
             )
-        measured = master.measure(audio, SAMPLE_RATE)
+        # The clip as synthesized: its loudness (K-weighting only, no true peak: cheap), shared
+        # with the speaker's running meter.
+        quick = master.Meter(SAMPLE_RATE, true_peak=False)
+        quick.feed(audio)
         if utterance.speaker not in self.before:
             self.before[utterance.speaker] = master.Meter(SAMPLE_RATE, true_peak=False)
-        self.before[utterance.speaker].feed(audio)
-        if self.options.master and measured.integrated is not None:
-            audio = master.compress_peaks(audio, SAMPLE_RATE, measured.integrated)
-            measured = master.measure(audio, SAMPLE_RATE)
-        if self.options.master and measured.integrated is not None:
+        self.before[utterance.speaker].feed_part(quick, 0, audio.size)
+        loudness = quick.result().integrated
+        if not self.options.master or loudness is None:
+            return audio
+        audio = master.compress_peaks(audio, SAMPLE_RATE, loudness)
+        measured = master.measure(audio, SAMPLE_RATE)
+        if measured.integrated is not None:
             if len(self.gains) % self.BIAS_EVERY == self.BIAS_EVERY - 1:
                 self._update_bias()
             gain = master.master_gain(measured, self.target + self.bias, ceiling_db=self.ceiling)
