@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import InputError
 from .mix import AUDIO_EXTENSIONS, Gaps
 from .model import Bumper
+from .parse.yamlload import load_yaml
 
 KNOWN = {"cast", "gaps", "loudness", "intro", "outro", "voices", "lexicon"}
 
@@ -52,13 +51,7 @@ def load_config(path: Path) -> RenderConfig:
         raise InputError("config file not found", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read config file: {exc}", path=path) from None
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(f"invalid YAML: {problem}", path=path, line=line) from None
+    data = load_yaml(text, path, "YAML")[0] or {}
     if not isinstance(data, Mapping):
         raise InputError("config must be a YAML mapping of settings", path=path, line=1)
     unknown = sorted(set(data) - KNOWN)

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .errors import VoiceError
+from .errors import InputError, VoiceError
 from .model import VoiceProfile
+from .parse.yamlload import load_yaml
 from .synth.base import Synthesizer
 
 if TYPE_CHECKING:
@@ -97,16 +98,9 @@ def _profile_files(items: Iterable[Any]) -> list[Any]:
 def parse_profile(text: str, path: str, filename: str = "") -> VoiceProfile:
     """One profile from YAML text; ``name`` defaults to the file name without its suffix."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise VoiceError(
-            f"invalid YAML in voice profile: {problem}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-        ) from None
+        data, node = load_yaml(text, path, "YAML in voice profile")
+    except InputError as exc:
+        raise VoiceError(exc.message, path=path, line=exc.line, hint=exc.hint) from None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise VoiceError(
             "a voice profile must be a mapping (name:, voice_id:, rate: ...)", path=path, line=1

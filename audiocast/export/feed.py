@@ -30,6 +30,7 @@ from lxml import etree
 
 from ..atomic import atomic_path
 from ..errors import InputError
+from ..parse.yamlload import load_yaml
 from .chapters import chapters_path
 from .tags import duration_of, read_tags
 
@@ -118,15 +119,7 @@ def load_show_settings(path: Path) -> ShowSettings:
         raise InputError("show settings file not found", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read show settings: {exc}", path=path) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(
-            f"invalid YAML: {problem}", path=path, line=mark.line + 1 if mark else None
-        ) from None
+    data, node = load_yaml(text, path, "YAML")
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise InputError("show settings must be a mapping such as 'title: My show'", path=path)
     lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
