@@ -10,7 +10,7 @@ from typing import Any
 from .errors import InputError
 from .mix import AUDIO_EXTENSIONS, Gaps
 from .model import Bumper
-from .parse.yamlload import load_yaml
+from .parse.yamlload import load_yaml, read_text_file
 
 KNOWN = {"cast", "gaps", "loudness", "intro", "outro", "voices", "lexicon"}
 
@@ -45,12 +45,7 @@ def _path(value: str, base: Path | None) -> str:
 
 
 def load_config(path: Path) -> RenderConfig:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("config file not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read config file: {exc}", path=path) from None
+    text = read_text_file(path, "config file")
     data = load_yaml(text, path, "YAML")[0] or {}
     if not isinstance(data, Mapping):
         raise InputError("config must be a YAML mapping of settings", path=path, line=1)

@@ -30,7 +30,7 @@ from lxml import etree
 
 from ..atomic import atomic_path
 from ..errors import InputError
-from ..parse.yamlload import load_yaml
+from ..parse.yamlload import load_yaml, read_text_file
 from .chapters import chapters_path
 from .tags import duration_of, read_tags
 
@@ -113,12 +113,7 @@ def load_show_settings(path: Path) -> ShowSettings:
     types, or a missing title.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("show settings file not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read show settings: {exc}", path=path) from None
+    text = read_text_file(path, "show settings file")
     data, node = load_yaml(text, path, "YAML")
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise InputError("show settings must be a mapping such as 'title: My show'", path=path)

@@ -19,6 +19,7 @@ import yaml
 
 from ..errors import InputError
 from ..model import Script
+from ..parse.yamlload import load_yaml, read_text_file
 
 PHONEMES = re.compile(r"\[\[[^\[\]]*\]\]")
 
@@ -91,23 +92,8 @@ def load_lexicon(path: Path) -> Lexicon:
     entry that is not a word mapped to a text.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("pronunciation file not found", path=path) from None
-    except UnicodeDecodeError:
-        raise InputError("pronunciation file is not UTF-8 text", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read pronunciation file: {exc.strerror}", path=path) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(
-            f"invalid YAML: {problem}", path=path, line=line, hint="write one `word: spoken form`"
-        ) from None
+    text = read_text_file(path, "pronunciation file")
+    _, root = load_yaml(text, path, "YAML")
     if root is None:
         return Lexicon()
     return Lexicon(dict(_entries(root, path)))

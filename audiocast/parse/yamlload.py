@@ -13,6 +13,20 @@ import yaml
 _Loader: type = yaml.SafeLoader
 
 
+def read_text_file(path: Path, what: str) -> str:
+    """A small UTF-8 settings file's text; ``InputError`` naming it when missing or unreadable."""
+    from ..errors import InputError
+
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", path=path) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", path=path) from None
+
+
 def load_yaml(text: str, path: str | Path, what: str, first_line: int = 1) -> tuple[Any, Any]:
     """Parse ``text`` -> (data, root node). ``first_line`` is the file line where ``text`` starts.
 
