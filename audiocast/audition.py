@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_path, check_writable
+from .atomic import atomic_path
 from .errors import InputError
-from .export.audio import Encoder, format_for
-from .mix import Gaps, join, read_wav, silence, trim_silence
+from .export.audio import Encoder, check_output
+from .mix import join, read_wav, silence, trim_silence
+from .model import Gaps
 from .normalize import load_lexicon, normalize
 from .plan import speech_units
 from .synth.base import get_synthesizer
@@ -43,10 +44,7 @@ def say_text(
     """Speak ``text`` with one voice into ``output`` (any format by its extension)."""
     if not text.strip():
         raise InputError("nothing to say", hint="give the text to speak in quotes")
-    if output.is_dir():
-        check_writable(output)
-    format_for(output)
-    check_writable(output)
+    check_output(output)
     require_folders(voices_dirs)
     found = load_profiles(list(voices_dirs))
     profiles = {name: p for name, p in found.items() if p.engine == engine}

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .mix import AUDIO_EXTENSIONS, Gaps
-from .model import Bumper
+from .model import AUDIO_EXTENSIONS, Bumper, Gaps
 from .parse.yamlload import load_yaml, read_text_file
 
 KNOWN = {"cast", "gaps", "loudness", "intro", "outro", "voices", "lexicon"}

@@ -13,7 +13,6 @@ import functools
 import subprocess
 import warnings
 import wave
-from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
 
@@ -28,25 +27,8 @@ with warnings.catch_warnings():
     from pydub.generators import Sine
 
 from .errors import AudioError, InputError
-from .model import Clip
+from .model import SAMPLE_RATE, Clip
 from .runtime import find_ffmpeg
-
-SAMPLE_RATE = 44_100
-AUDIO_EXTENSIONS = (".mp3", ".wav", ".ogg", ".opus", ".m4a", ".flac", ".aac")
-
-
-@dataclass(frozen=True)
-class Gaps:
-    """Silence, in seconds, placed before a piece of speech."""
-
-    sentence: float = 0.3
-    """Between sentences of one paragraph (the engine's own trailing silence is trimmed)."""
-    paragraph: float = 0.4
-    """Between paragraphs or turns of one speaker."""
-    speaker_change: float = 0.65
-    """At a change of speaker: a little longer, as people leave room before answering."""
-    cue: float = 0.6
-    """A stage direction such as ``(laughs)`` when the script gives no length."""
 
 
 def silence(seconds: float, rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -209,7 +191,3 @@ def duck_under(
     out = bed * env
     out[offset:end] += speech
     return out
-
-
-def level(samples: np.ndarray, gain_db: float) -> np.ndarray:
-    return (samples * np.float32(10 ** (gain_db / 20))).astype(np.float32, copy=False)

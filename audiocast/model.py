@@ -17,6 +17,26 @@ SegmentKind = Literal["turn", "narration", "cue"]
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+SAMPLE_RATE = 44_100
+"""The mix's sample rate: every clip is resampled to it."""
+AUDIO_EXTENSIONS = (".mp3", ".wav", ".ogg", ".opus", ".m4a", ".flac", ".aac")
+"""Endings of the audio files an intro, outro or music bed may name; anything else is text."""
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Silence, in seconds, placed before a piece of speech."""
+
+    sentence: float = 0.3
+    """Between sentences of one paragraph (the engine's own trailing silence is trimmed)."""
+    paragraph: float = 0.4
+    """Between paragraphs or turns of one speaker."""
+    speaker_change: float = 0.65
+    """At a change of speaker: a little longer, as people leave room before answering."""
+    cue: float = 0.6
+    """A stage direction such as ``(laughs)`` when the script gives no length."""
+
+
 @dataclass(frozen=True)
 class Segment:
     """One unit of the script, in reading order."""

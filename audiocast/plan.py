@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .casting import Casting
-from .mix import Gaps
-from .model import Bumper, Script, Segment, SpeechRequest
+from .model import Bumper, Gaps, Script, Segment, SpeechRequest
 from .normalize import Lexicon, normalize, pause_for_cue, split_sentences
 from .normalize.typography import INLINE_CUE
 

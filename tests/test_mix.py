@@ -9,17 +9,9 @@ import pytest
 from conftest import ffmpeg
 
 from audiocast.errors import InputError
-from audiocast.mix import (
-    SAMPLE_RATE,
-    Gaps,
-    decode_file,
-    duck_under,
-    join,
-    level,
-    silence,
-    sting,
-    trim_silence,
-)
+from audiocast.master import apply_gain
+from audiocast.mix import decode_file, duck_under, join, silence, sting, trim_silence
+from audiocast.model import SAMPLE_RATE, Gaps
 
 
 def tone(seconds: float, freq: float = 300.0, amp: float = 0.3) -> np.ndarray:
@@ -76,8 +68,8 @@ def test_duck_under_lowers_the_music_under_the_speech_only() -> None:
 
 def test_level_is_a_gain_in_db() -> None:
     x = tone(0.1)
-    assert np.allclose(level(x, 6.0206), 2 * x, atol=1e-5)
-    assert np.allclose(level(x, 0.0), x)
+    assert np.allclose(apply_gain(x, 6.0206), 2 * x, atol=1e-5)
+    assert np.allclose(apply_gain(x, 0.0), x)
 
 
 def test_decode_file_reads_wav_at_the_mix_rate(tmp_path: Path) -> None:

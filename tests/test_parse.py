@@ -339,6 +339,15 @@ def test_front_matter_metadata_keys_lines_and_bumpers():
     assert script.turns[0].line == 16
 
 
+@pytest.mark.parametrize("name", ["jingle.aac", "JINGLE.AAC", "sting.opus"])
+def test_every_audio_extension_in_front_matter_is_audio_not_text(name: str) -> None:
+    """Issue 12 bug 5: ``intro: jingle.aac`` was spoken as text, the parser's extension list
+    having drifted from the mixer's."""
+    script = parse_text(f"---\nintro: {name}\noutro: {name}\n---\nAnn: Hello.\n")
+    assert script.metadata.intro == Bumper(audio=name)
+    assert script.metadata.outro == Bumper(audio=name)
+
+
 def test_bumper_mapping_and_explicit_flag():
     script = parse_text(
         "---\nintro:\n  audio: jingle.ogg\n  text: Hello\nexplicit: yes\nlanguage: de\n---\n"

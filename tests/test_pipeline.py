@@ -15,8 +15,9 @@ import webvtt
 from conftest import TWO_SPEAKERS, decode, decode_errors, ffmpeg
 from mutagen.id3 import ID3
 
+from audiocast.mixdown import MUSIC_LEAD
 from audiocast.parse import load_script
-from audiocast.pipeline import MUSIC_LEAD, RenderOptions, RenderResult, render
+from audiocast.pipeline import RenderOptions, RenderResult, render
 
 RATE = 44_100
 

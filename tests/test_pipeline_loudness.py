@@ -9,9 +9,9 @@ from scipy.signal import butter, lfilter
 
 from audiocast import master
 from audiocast.export.audio import Encoder
+from audiocast.export.loudness import correct_loudness
 from audiocast.export.probe import measure_file
-from audiocast.mix import SAMPLE_RATE
-from audiocast.pipeline import RenderOptions, _correct_loudness
+from audiocast.model import SAMPLE_RATE
 
 
 def _speechlike(seconds: float, lufs: float) -> np.ndarray:
@@ -40,7 +40,7 @@ def test_a_quiet_episode_is_brought_to_the_target_and_under_the_ceiling(tmp_path
     episode = _encode(_speechlike(12.0, -21.0), tmp_path / "ep.mp3")
     before = measure_file(episode).integrated
     assert before is not None and before < -20.0
-    gain = _correct_loudness(episode, RenderOptions(loudness=-16.0))
+    gain = correct_loudness(episode, -16.0, -1.0, 96)
     after = measure_file(episode)
     assert gain > 4.0
     assert after.integrated is not None and abs(after.integrated + 16.0) <= 0.5
@@ -51,5 +51,5 @@ def test_a_quiet_episode_is_brought_to_the_target_and_under_the_ceiling(tmp_path
 def test_an_episode_on_target_is_left_alone(tmp_path: Path) -> None:
     episode = _encode(_speechlike(12.0, -16.0 + 0.45), tmp_path / "ep.mp3")
     data = episode.read_bytes()
-    assert _correct_loudness(episode, RenderOptions(loudness=-16.0)) == 0.0
+    assert correct_loudness(episode, -16.0, -1.0, 96) == 0.0
     assert episode.read_bytes() == data

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from audiocast.casting import Casting
-from audiocast.mix import Gaps
-from audiocast.model import Bumper, Script
+from audiocast.model import Bumper, Gaps, Script
 from audiocast.parse import load_script
 from audiocast.pipeline import cast_script
 from audiocast.plan import (

@@ -17,7 +17,7 @@ from types import TracebackType
 
 import numpy as np
 
-from ..atomic import FULL_HINT
+from ..atomic import FULL_HINT, check_writable
 from ..errors import AudioError, OutputError, UsageError
 from ..runtime import find_ffmpeg
 
@@ -191,3 +191,13 @@ class Encoder:
 
 def _muxer(fmt: Format) -> str:
     return {".m4a": "ipod", ".opus": "ogg", ".ogg": "ogg"}.get(fmt.extension, fmt.extension[1:])
+
+
+def check_output(path: Path) -> Format:
+    """The format ``path`` asks for, once it is known to be writable: checked before any work,
+    so a bad ``-o`` fails in a second, not after synthesis."""
+    if path.is_dir():
+        check_writable(path)  # names the directory: clearer than "no extension"
+    fmt = format_for(path)
+    check_writable(path)
+    return fmt

@@ -90,15 +90,21 @@ def caption_paths(base: Path) -> dict[str, Path]:
     }
 
 
+def caption_texts(cues: Sequence[CaptionCue]) -> dict[str, str]:
+    """Each caption file's text, by the keys of :func:`caption_paths` (JSON non-ASCII escaped)."""
+    return {
+        "vtt": to_vtt(cues),
+        "srt": to_srt(cues),
+        "json": json.dumps(to_transcript_json(cues), indent=2) + "\n",
+    }
+
+
 def write_captions(base: Path, cues: Sequence[CaptionCue]) -> dict[str, Path]:
     """Write ``<base>.vtt``, ``<base>.srt`` and ``<base>.transcript.json``, each atomically.
 
     ``base`` is the episode path without its audio suffix. Returns the paths by format.
     """
     paths = caption_paths(base)
-    write_text_atomic(paths["vtt"], to_vtt(cues))
-    write_text_atomic(paths["srt"], to_srt(cues))
-    write_text_atomic(
-        paths["json"], json.dumps(to_transcript_json(cues), ensure_ascii=False, indent=2) + "\n"
-    )
+    for key, text in caption_texts(cues).items():
+        write_text_atomic(paths[key], text)
     return paths

@@ -45,6 +45,13 @@ def chapters_json(
     return doc
 
 
+def chapters_text(
+    chapters: Sequence[Chapter], title: str | None = None, duration: float | None = None
+) -> str:
+    """:func:`chapters_json` as the file holds it: indented JSON, non-ASCII escaped."""
+    return json.dumps(chapters_json(chapters, title, duration), indent=2) + "\n"
+
+
 def chapters_path(audio: Path) -> Path:
     """``episode.mp3`` -> ``episode.chapters.json``."""
     audio = Path(audio)
@@ -57,6 +64,5 @@ def write_chapters_json(
     title: str | None = None,
     duration: float | None = None,
 ) -> None:
-    """Write :func:`chapters_json` to ``path`` atomically (UTF-8, indented)."""
-    doc = chapters_json(chapters, title, duration)
-    write_text_atomic(Path(path), json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    """Write :func:`chapters_text` to ``path`` atomically."""
+    write_text_atomic(Path(path), chapters_text(chapters, title, duration))

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import mutagen
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import AudioError, InputError
 from ..master import Measurement, Meter
@@ -21,6 +23,7 @@ from ..runtime import find_ffmpeg
 from .tags import read_tags
 
 _CHUNK_SECONDS = 1.0
+FloatArray32 = npt.NDArray[np.float32]
 
 
 def _stream_format(path: Path) -> tuple[int, int]:
@@ -34,18 +37,15 @@ def _stream_format(path: Path) -> tuple[int, int]:
     return rate, max(1, min(channels, 8))
 
 
-def measure_file(path: Path) -> Measurement:
-    """BS.1770 measurement of the decoded file (channels' energies summed, as the standard
-    weights L/R/C); raises ``AudioError`` when ffmpeg cannot decode it."""
-    path = Path(path)
-    rate, channels = _stream_format(path)
+def decode_frames(path: Path, rate: int, channels: int, seconds: float) -> Iterator[FloatArray32]:
+    """The file's first audio stream decoded by ffmpeg, as ``(frames, channels)`` float32
+    chunks of about ``seconds`` each; raises ``AudioError`` when ffmpeg cannot decode it."""
     cmd = [
         find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
         "-f", "f32le", "-acodec", "pcm_f32le", "-ar", str(rate), "-ac", str(channels), "-",
     ]  # fmt: skip
-    meters = [Meter(rate) for _ in range(channels)]
     frame_bytes = 4 * channels
-    chunk = int(rate * _CHUNK_SECONDS) * frame_bytes
+    chunk = int(rate * seconds) * frame_bytes
     # stderr goes to a file: a damaged file makes ffmpeg log a line per bad frame, more than a
     # pipe holds, and a full stderr pipe would stall it while we wait on stdout (a deadlock).
     with (
@@ -61,15 +61,24 @@ def measure_file(path: Path) -> Measurement:
             data = pending + data
             usable = len(data) // frame_bytes * frame_bytes
             pending = data[usable:]
-            frames = np.frombuffer(data[:usable], dtype="<f4").reshape(-1, channels)
-            for ch, meter in enumerate(meters):
-                meter.feed(frames[:, ch])
+            yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, channels)
         code = proc.wait()
         stderr.seek(0)
         errors = stderr.read().decode("utf-8", "replace").strip()
     if code != 0:
         last = errors.splitlines()[-1] if errors else f"exit status {code}"
         raise AudioError(f"ffmpeg cannot decode the file: {last}", path=path)
+
+
+def measure_file(path: Path) -> Measurement:
+    """BS.1770 measurement of the decoded file (channels' energies summed, as the standard
+    weights L/R/C); raises ``AudioError`` when ffmpeg cannot decode it."""
+    path = Path(path)
+    rate, channels = _stream_format(path)
+    meters = [Meter(rate) for _ in range(channels)]
+    for frames in decode_frames(path, rate, channels, _CHUNK_SECONDS):
+        for ch, meter in enumerate(meters):
+            meter.feed(frames[:, ch])
     results = [m.result() for m in meters]
     first = results[0]
     if channels == 1:

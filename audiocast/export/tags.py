@@ -28,7 +28,7 @@ from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
 from ..errors import AudioError, InputError
-from ..model import Chapter
+from ..model import Chapter, Script
 from .chapters import chapter_ends
 
 
@@ -48,6 +48,21 @@ class EpisodeTags:
     explicit: bool = False
     comment: str | None = None
     """A free comment, such as "Made with audiocast"."""
+
+    @classmethod
+    def from_script(cls, script: Script) -> EpisodeTags:
+        """The tags a script's front matter gives its episode."""
+        meta = script.metadata
+        return cls(
+            title=script.title or "Untitled episode",
+            show=meta.show,
+            author=meta.author,
+            date=meta.date,
+            description=meta.description,
+            cover=script.resolve(meta.cover) if meta.cover else None,
+            language=meta.language,
+            explicit=meta.explicit,
+        )
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import ScriptError
-from ..model import Bumper, Metadata
+from ..model import AUDIO_EXTENSIONS, Bumper, Metadata
 
-AUDIO_EXTENSIONS = (".mp3", ".wav", ".ogg", ".opus", ".m4a", ".flac")
 _TEXT_KEYS = ("title", "show", "author", "description", "cover")
 KNOWN_KEYS = frozenset(
     (*_TEXT_KEYS, "date", "intro", "outro", "cast", "pronounce", "language", "explicit")

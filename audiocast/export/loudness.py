@@ -1,0 +1,67 @@
+"""The loudness safety net: measure the encoded episode and, if it missed, correct it once.
+
+The mastering stream lands on the target in one pass for any episode long enough for its bias
+estimate to settle; this catches the rest by decoding the file, applying the correcting gain
+through the limiter and encoding it again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..master import Limiter, Measurement, apply_gain, master_gain
+from ..master.stream import Mastering
+from .audio import Encoder, format_for
+from .probe import decode_frames, measure_file
+
+LOUDNESS_TOLERANCE = 0.5
+"""LU the streamed episode may miss the loudness target by before the encoded file is measured
+and, if it misses too, corrected by a second pass. The stream corrects for its gaps, music beds
+and codec as it goes, so this is a safety net for episodes too short for that to settle."""
+
+_CHUNK_SECONDS = 10.0
+
+
+def correct_loudness(path: Path, loudness: float, true_peak: float, bitrate: int) -> float:
+    """Measure the encoded episode at ``path``; if it misses ``loudness`` by more than the
+    tolerance, re-encode it once with the correcting gain, through the limiter, under the
+    ``true_peak`` ceiling. Returns the gain applied in dB (0.0 when already on target)."""
+    measured = measure_file(path)
+    if measured.integrated is None:
+        return 0.0
+    if abs(loudness - measured.integrated) <= LOUDNESS_TOLERANCE:
+        return 0.0
+    fmt = format_for(path)
+    ceiling = true_peak - fmt.headroom_db
+    # The gain that lands on the target after the limiter and the codec (as the stream aims).
+    gain = master_gain(measured, loudness - fmt.gain_db, ceiling_db=ceiling)
+    limiter = Limiter(fmt.rate, ceiling_db=ceiling)
+    fixed = path.with_name(f"{path.stem}.level{path.suffix}")
+    try:
+        with Encoder(fixed, fmt.rate, bitrate=bitrate) as encoder:
+            for frames in decode_frames(path, fmt.rate, 1, _CHUNK_SECONDS):
+                encoder.write(limiter.process(apply_gain(frames[:, 0], gain)))
+            encoder.write(limiter.flush())
+        os.replace(fixed, path)
+    except BaseException:
+        fixed.unlink(missing_ok=True)
+        raise
+    return gain
+
+
+def settle_loudness(
+    path: Path, streamed: Measurement, mastering: Mastering, bitrate: int
+) -> tuple[Measurement, float]:
+    """The episode's final measurement and the second-pass gain (0.0 when none was needed).
+
+    ``streamed`` is what the mastering stream measured; only when it is off the target by more
+    than the tolerance is the encoded file at ``path`` measured, and corrected if it missed too.
+    """
+    if not mastering.enabled:
+        return streamed, 0.0
+    off = abs((streamed.integrated or mastering.loudness) - mastering.loudness)
+    if off <= LOUDNESS_TOLERANCE:
+        return streamed, 0.0
+    correction = correct_loudness(path, mastering.loudness, mastering.true_peak, bitrate)
+    return (measure_file(path) if correction else streamed), correction

@@ -1,0 +1,51 @@
+"""The files a render writes beside the episode: chapters JSON, WebVTT, SRT, JSON transcript.
+
+Written under temporary names that the caller's ``ExitStack`` renames into place when it closes,
+so they are committed together with the episode (whose temporary is entered first, so it is
+renamed last), never half a set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..atomic import atomic_path
+from ..model import CaptionCue, Chapter
+from .captions import caption_paths, caption_texts
+from .chapters import chapters_path, chapters_text
+
+
+def sidecar_paths(episode: Path) -> dict[str, Path]:
+    """Where the sidecars of ``episode`` go, in the order they are written."""
+    captions = caption_paths(episode.with_suffix(""))
+    return {
+        "chapters": chapters_path(episode),
+        "vtt": captions["vtt"],
+        "srt": captions["srt"],
+        "transcript": captions["json"],
+    }
+
+
+def stage_sidecars(
+    stack: contextlib.ExitStack,
+    episode: Path,
+    chapters: Sequence[Chapter],
+    title: str | None,
+    cues: Sequence[CaptionCue],
+) -> list[Path]:
+    """Write every sidecar of ``episode`` to a temporary that ``stack`` commits; their paths."""
+    captions = caption_texts(cues)
+    texts = {
+        "chapters": chapters_text(chapters, title),
+        "vtt": captions["vtt"],
+        "srt": captions["srt"],
+        "transcript": captions["json"],
+    }
+    written = []
+    for key, path in sidecar_paths(episode).items():
+        tmp = stack.enter_context(atomic_path(path))
+        tmp.write_text(texts[key], encoding="utf-8")
+        written.append(path)
+    return written

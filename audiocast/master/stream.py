@@ -1,0 +1,215 @@
+"""The render's mastering stage: levels, limits and meters the mix on its way to the encoder.
+
+Each clip is levelled to the target as it arrives, so nothing waits for the whole episode. The
+gaps and music beds between clips pull the whole a little below its parts; that bias is measured
+as the stream goes (everything vs. speech alone) and the following clips aim that much higher,
+so the finished episode lands on the target in one pass. The render hands its settings over
+once, as a :class:`Mastering`, and gets a :class:`~.report.LoudnessReport` back.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from ..plan import Utterance
+from ..timeline import Placement
+from .dynamics import Limiter, compress_peaks
+from .gain import apply_gain, gain_db, master_gain
+from .meter import Measurement, Meter, measure
+from .report import LoudnessReport, SpeakerLevel
+
+Samples = npt.NDArray[np.float32]
+
+MUSIC_UNDER_DB = -6.0
+"""Intro/outro music sits this far below the speech target before ducking."""
+
+
+class Sink(Protocol):
+    """Where the mastered samples go: the episode's encoder."""
+
+    def write(self, samples: Samples) -> None: ...
+
+
+@dataclass(frozen=True)
+class Mastering:
+    """What the mastering stage needs to know of a render, decided once."""
+
+    rate: int
+    enabled: bool = True
+    """``False`` for ``--no-master``: samples pass through, only metered."""
+    loudness: float = -16.0
+    """Integrated loudness target of the encoded file, LUFS."""
+    true_peak: float = -1.0
+    """True-peak ceiling of the encoded file, dBTP."""
+    codec_gain: float = 0.0
+    """What the codec does to the level (``Format.gain_db``)."""
+    headroom: float = 0.0
+    """Extra room under the ceiling for the codec's peak overshoot (``Format.headroom_db``)."""
+
+    @property
+    def ceiling(self) -> float:
+        """The limiter's ceiling: the file's, less the codec's headroom."""
+        return self.true_peak - self.headroom
+
+
+class MasteringStream:
+    """The mixer's output: levels, limits, measures and sends on, while recording placements."""
+
+    BIAS_EVERY = 8
+    """Clips between re-estimates of the bias (each costs a pass over the block energies)."""
+    MAX_BIAS = 3.0
+
+    def __init__(self, sink: Sink, mastering: Mastering) -> None:
+        self.sink = sink
+        self.mastering = mastering
+        rate = mastering.rate
+        self.codec_gain = mastering.codec_gain if mastering.enabled else 0.0
+        self.target = mastering.loudness - self.codec_gain
+        self.limiter = Limiter(rate, ceiling_db=mastering.ceiling)
+        self.position = 0
+        self.placements: list[Placement] = []
+        # With mastering, the limiter knows the output's true peak: no second oversampling.
+        self.meter = Meter(rate, true_peak=not mastering.enabled)
+        self.speech_meter = Meter(rate, true_peak=False)
+        self.bias = 0.0
+        self.gains: list[float] = []
+        # Each speaker's level as synthesized; a running meter, so memory stays flat.
+        self.before: dict[str, Meter] = {}
+        # Each speaker's level as the listener hears it: metered after the limiter, by
+        # following the placements through the limiter's delayed output.
+        self.after: dict[str, Meter] = {}
+        self._emitted = 0
+        self._unmetered: collections.deque[Placement] = collections.deque()
+
+    @property
+    def rate(self) -> int:
+        return self.mastering.rate
+
+    @property
+    def seconds(self) -> float:
+        """Where the next sample written will start, in seconds."""
+        return self.position / self.rate
+
+    def write(self, samples: Samples) -> None:
+        if samples.size == 0:
+            return
+        out = self.limiter.process(samples) if self.mastering.enabled else samples
+        self._emit(out)
+        self.position += samples.size
+
+    def _emit(self, out: Samples) -> None:
+        if out.size:
+            self.meter.feed(out)
+            self._meter_speakers(out)
+            self.sink.write(out)
+            self._emitted += out.size
+
+    def _meter_speakers(self, out: Samples) -> None:
+        first, last = self._emitted, self._emitted + out.size
+        while self._unmetered:
+            p = self._unmetered[0]
+            start = round(p.start * self.rate)
+            end = round(p.end * self.rate)
+            if start >= last:
+                return
+            lo, hi = max(start, first), min(end, last)
+            if hi > lo:
+                meter = self.after.setdefault(
+                    p.utterance.speaker, Meter(self.rate, true_peak=False)
+                )
+                meter.feed_part(self.meter, lo - first, hi - first)
+                self.speech_meter.feed_part(self.meter, lo - first, hi - first)
+            if end > last:
+                return
+            self._unmetered.popleft()
+
+    def finish(self) -> None:
+        """Flush what the limiter holds back; call once, after the last write."""
+        if self.mastering.enabled:
+            self._emit(self.limiter.flush())
+
+    def result(self) -> Measurement:
+        """The whole stream's measurement, as the encoded file will measure."""
+        total = self.meter.result().with_gain(self.codec_gain)
+        if self.mastering.enabled:
+            # The codec's scaling and its peak overshoot roughly cancel; the limiter's figure
+            # before encoding is the honest one to report.
+            total = dataclasses.replace(total, true_peak=self.limiter.output_true_peak)
+        return total
+
+    def _update_bias(self) -> None:
+        whole = self.meter.result().integrated
+        speech = self.speech_meter.result().integrated
+        if whole is not None and speech is not None:
+            # How far the gaps and beds pull the whole below its speech depends on the script's
+            # shape, not on the level, so the speech simply aims that much higher from now on.
+            self.bias = max(-self.MAX_BIAS, min(self.MAX_BIAS, speech - whole))
+
+    def speech(self, speaker: str, audio: Samples) -> Samples:
+        """A clip levelled to the target: every sentence, so every voice, at the same loudness."""
+        # The clip as synthesized: its loudness (K-weighting only, no true peak: cheap), shared
+        # with the speaker's running meter.
+        quick = Meter(self.rate, true_peak=False)
+        quick.feed(audio)
+        if speaker not in self.before:
+            self.before[speaker] = Meter(self.rate, true_peak=False)
+        self.before[speaker].feed_part(quick, 0, audio.size)
+        loudness = quick.result().integrated
+        if not self.mastering.enabled or loudness is None:
+            return audio
+        audio = compress_peaks(audio, self.rate, loudness)
+        # Sample peaks suffice to predict the limiter here: the speech was synthesized at half
+        # this rate, so it holds nothing near Nyquist to overshoot between samples. The limiter
+        # itself still works on true peaks.
+        exact = Meter(self.rate, true_peak=False)
+        exact.feed(audio)
+        measured = exact.result()
+        if measured.integrated is not None:
+            if len(self.gains) % self.BIAS_EVERY == self.BIAS_EVERY - 1:
+                self._update_bias()
+            gain = master_gain(measured, self.target + self.bias, ceiling_db=self.mastering.ceiling)
+            self.gains.append(gain)
+            audio = apply_gain(audio, gain)
+        return audio
+
+    def music(self, audio: Samples) -> Samples:
+        """Intro/outro music levelled to sit :data:`MUSIC_UNDER_DB` under the speech."""
+        if self.mastering.enabled and audio.size:
+            measured = measure(audio, self.rate)
+            if measured.integrated is not None:
+                gain = gain_db(measured.integrated, self.target + MUSIC_UNDER_DB)
+                audio = apply_gain(audio, gain)
+        return audio
+
+    def place(self, utterance: Utterance, start: float, audio: Samples) -> None:
+        """Record that ``audio`` (already levelled) of ``utterance`` starts at ``start`` s."""
+        placement = Placement(start=start, end=start + audio.size / self.rate, utterance=utterance)
+        self.placements.append(placement)
+        self._unmetered.append(placement)
+
+    def report(self, total: Measurement, correction: float = 0.0) -> LoudnessReport:
+        """What mastering did, given the file's measurement and any second-pass gain."""
+
+        def after(name: str) -> float | None:
+            level = self.after[name].result().integrated if name in self.after else None
+            return None if level is None else level + correction + self.codec_gain
+
+        return LoudnessReport(
+            integrated=total.integrated,
+            true_peak=total.true_peak_db,
+            loudness_range=total.loudness_range,
+            target=self.mastering.loudness,
+            gain=(float(np.mean(self.gains)) if self.gains else 0.0) + correction,
+            speakers=tuple(
+                SpeakerLevel(
+                    name=name, before=self.before[name].result().integrated, after=after(name)
+                )
+                for name in self.before
+            ),
+        )

@@ -1,0 +1,39 @@
+"""What a render is asked to do: the one settings object every stage reads its part of."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Bumper, Gaps
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    output: Path | None = None
+    """Episode path; its extension picks the format. Default ``output/<slug>.mp3``."""
+    engine: str = "pyttsx3"
+    jobs: int | None = None
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    cast: Mapping[str, str] = field(default_factory=dict)
+    """Speaker -> profile or voice id; wins over the script's own ``cast:``."""
+    voices_dirs: tuple[Path, ...] = ()
+    lexicon: Path | None = None
+    gaps: Gaps = field(default_factory=Gaps)
+    intro: Bumper | None = None
+    outro: Bumper | None = None
+    use_intro: bool = True
+    use_outro: bool = True
+    master: bool = True
+    loudness: float = -16.0
+    true_peak: float = -1.0
+    sidecars: bool = True
+    """Chapters JSON, WebVTT, SRT and JSON transcript beside the episode."""
+    only: tuple[int, int] | None = None
+    """Render only segments ``a..b`` (1-based numbers as ``audiocast parse`` shows them)."""
+    bitrate: int = 96
+    progress: Progress | None = None
