@@ -1,4 +1,7 @@
-"""The command line: parse arguments, call the library, format what it returns. No logic here."""
+"""The command line: parse arguments, call the library, print what it returns.
+
+The text each command prints is formatted by the library (``report``, ``check``,
+``parse.show``, ``export.probe``), so this module holds only options and output."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from .parse.show import script_to_text
 
 if TYPE_CHECKING:
     from .config import RenderConfig
-    from .model import EngineVoice, Segment
+    from .model import Segment
 
 
 class AudiocastGroup(click.Group):
@@ -317,7 +320,9 @@ def render(
         progress=progress,
     )
     if click.get_current_context().find_root().params.get("debug"):
-        for line in _runtime_lines(engine):
+        from .runtime import runtime_lines
+
+        for line in runtime_lines(engine):
             click.echo(f"audiocast: {line}", err=True)
     with bar:
         result = render_episode(script, options)
@@ -391,6 +396,8 @@ def voices(engine: str, voices_dirs: tuple[Path, ...], show_all: bool, as_json: 
 
     --json gives every profile with the file it came from, and every engine voice and variant.
     """
+    from .report import is_english, voices_lines
+    from .runtime import runtime_lines
     from .synth.base import get_synthesizer
     from .voices import load_profiles, require_folders, voices_report
 
@@ -400,42 +407,19 @@ def voices(engine: str, voices_dirs: tuple[Path, ...], show_all: bool, as_json: 
     try:
         if as_json:
             data = voices_report(list(voices_dirs), synth)
-            data["runtime"] = _runtime_lines(engine)
+            data["runtime"] = runtime_lines(engine)
             click.echo(json.dumps(data, indent=2))
             return
         engine_voices = synth.voices()
     finally:
         synth.close()
     if not show_all:
-        engine_voices = [v for v in engine_voices if _english(v)]
-    click.echo("Profiles (use the name in a script's cast: or with --voice):")
-    width = max((len(n) for n in profiles), default=0)
-    for p in profiles.values():
-        roles = f" [{', '.join(p.roles)}]" if p.roles else ""
-        click.echo(f"  {p.name:<{width}}  {p.voice_id:<16} {p.description}{roles}")
-    click.echo(f"\nEngine voices ({engine}; any id works in cast:, add +f3, +m3... for variants):")
-    for v in engine_voices:
-        click.echo(f"  {v.id:<22} {v.name}")
-    click.echo("")
-    for line in _runtime_lines(engine):
+        engine_voices = [v for v in engine_voices if is_english(v)]
+    for line in voices_lines(profiles, engine_voices, engine):
         click.echo(line)
-
-
-def _runtime_lines(engine: str) -> list[str]:
-    """Which eSpeak NG library and ffmpeg binary this machine uses (system or bundled)."""
-    from .runtime import find_ffmpeg, prepare_espeak
-
-    ffmpeg = find_ffmpeg()
-    lines = [f"ffmpeg: {'bundled' if 'imageio_ffmpeg' in ffmpeg else 'system'} {ffmpeg}"]
-    if engine == "pyttsx3":
-        espeak = prepare_espeak()
-        if espeak is not None:
-            lines.append(f"eSpeak NG: {espeak.source} {espeak.library}")
-    return lines
-
-
-def _english(voice: EngineVoice) -> bool:
-    return any(lang.lower().startswith("en") for lang in voice.languages) or "en" in voice.id
+    click.echo("")
+    for line in runtime_lines(engine):
+        click.echo(line)
 
 
 @cli.command("cast")
@@ -454,8 +438,8 @@ def cast_command(
     as_json: bool,
 ) -> None:
     """Show which voice each speaker of SCRIPT gets."""
-    from .pipeline import cast_script
-    from .report import casting_to_dict
+    from .prepare import cast_script
+    from .report import casting_lines, casting_to_dict
 
     config, overrides = _casting(config_file, voice_overrides)
     parsed = load_script(script)
@@ -468,13 +452,8 @@ def cast_command(
     if as_json:
         click.echo(json.dumps(casting_to_dict(casting), indent=2))
         return
-    width = max((len(n) for n in casting.voices), default=8)
-    for name, profile in casting.voices.items():
-        click.echo(
-            f"{name:<{width}}  {profile.name:<12} {profile.voice_id:<14} {profile.description}"
-        )
-    n = casting.narrator
-    click.echo(f"{'(narration)':<{width}}  {n.name:<12} {n.voice_id:<14} {n.description}")
+    for line in casting_lines(casting):
+        click.echo(line)
     for warning in casting.warnings:
         click.echo(f"audiocast: warning: {warning}", err=True)
 
@@ -527,18 +506,9 @@ def feed(
     Show settings come from DIRECTORY/show.yaml (or --show), and flags override them; without a
     show.yaml, --title is required.
     """
-    from .export.feed import load_show_settings, show_settings_from_dict, write_feed
+    from .export.feed import resolve_show_settings, write_feed
 
-    given = {key: value for key, value in flags.items() if value is not None}
-    path = show_file or directory / "show.yaml"
-    if show_file is not None or path.is_file():
-        show = dataclasses.replace(load_show_settings(path), **given)
-    elif "title" in given:
-        show = show_settings_from_dict(given)
-    else:
-        raise InputError(
-            "no show settings", path=path, hint="write a show.yaml there or pass --title"
-        )
+    show = resolve_show_settings(directory, show_file, flags)
     count = write_feed(output, directory, show, base_url)
     if not show.image:
         click.echo(

@@ -86,3 +86,14 @@ def prepare_espeak() -> EspeakLibrary | None:
         raise EngineError(f"cannot load the bundled eSpeak NG: {exc}") from None
     os.environ["ESPEAK_DATA_PATH"] = data
     return EspeakLibrary("bundled", library, data)
+
+
+def runtime_lines(engine: str) -> list[str]:
+    """Which eSpeak NG library and ffmpeg binary this machine uses (system or bundled)."""
+    ffmpeg = find_ffmpeg()
+    lines = [f"ffmpeg: {'bundled' if 'imageio_ffmpeg' in ffmpeg else 'system'} {ffmpeg}"]
+    if engine == "pyttsx3":
+        espeak = prepare_espeak()
+        if espeak is not None:
+            lines.append(f"eSpeak NG: {espeak.source} {espeak.library}")
+    return lines

@@ -14,6 +14,7 @@ The output is deterministic for the same folder: ``lastBuildDate`` is the newest
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import uuid
@@ -119,6 +120,21 @@ def load_show_settings(path: Path) -> ShowSettings:
         raise InputError("show settings must be a mapping such as 'title: My show'", path=path)
     lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return show_settings_from_dict(data, path=path, lines=lines)
+
+
+def resolve_show_settings(
+    directory: Path, show_file: Path | None, overrides: Mapping[str, Any]
+) -> ShowSettings:
+    """The show's settings: ``show_file`` (default ``directory/show.yaml``) with ``overrides``
+    (the command line's flags, ``None`` for a flag not given) on top; without a file, the
+    overrides alone, which must then name a title."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    path = show_file or directory / "show.yaml"
+    if show_file is not None or path.is_file():
+        return dataclasses.replace(load_show_settings(path), **given)
+    if "title" in given:
+        return show_settings_from_dict(given)
+    raise InputError("no show settings", path=path, hint="write a show.yaml there or pass --title")
 
 
 def show_settings_from_dict(
