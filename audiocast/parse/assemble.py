@@ -19,6 +19,7 @@ Rules a caller may rely on:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..model import Segment, Speaker
@@ -57,6 +58,12 @@ class SpeakerRegistry:
     _speakers: list[Speaker] = field(default_factory=list)
     _by_key: dict[str, int] = field(default_factory=dict)
 
+    def declare(self, short: str, name: str) -> None:
+        """``Adam Levine (AL):``: the later label ``AL`` is that speaker."""
+        key = short.casefold()
+        if key not in self._by_key:
+            self._by_key[key] = self._by_key[" ".join(name.split()).casefold()]
+
     def resolve(self, label: str, role: str | None, line: int) -> str:
         """The canonical name for ``label``, registering a new speaker when needed.
 
@@ -90,12 +97,36 @@ class SpeakerRegistry:
         return tuple(self._speakers)
 
 
+# Transcription services' placeholders for an unidentified voice: each block is its own caller,
+# so two blocks in a row are two turns, never one.
+ANONYMOUS = frozenset(
+    ("male", "female", "man", "woman", "unidentified male", "unidentified female",
+     "unknown male", "unknown female", "male voice", "female voice", "voicemail")
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """What the chosen layout tells the assembler beyond the lines themselves."""
+
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Label (case-folded) -> the speaker's display name, resolved over the whole document."""
+    presenter: str | None = None
+    """A talk: unlabelled speech (before the first label, after a quoted question) is this
+    speaker's, not narration."""
+
+
 @dataclass(frozen=True)
 class Assembled:
     segments: tuple[Segment, ...]
     speakers: tuple[Speaker, ...]
     title: str | None
     title_line: int | None
+
+
+def _closes_quote(text: str) -> bool:
+    """Does this text end the quotation a quoted turn opened (``Audience: "...``)?"""
+    return text.count('"') % 2 == 1 or "”" in text
 
 
 def _is_title_text(text: str) -> bool:
@@ -119,7 +150,11 @@ class Assembler:
         line_paragraphs: bool = False,
         meta_title: str | None = None,
         detect_title: bool = True,
+        plan: TurnPlan | None = None,
     ) -> None:
+        self.plan = plan or TurnPlan()
+        self.suspended = False
+        self.quote_open = False
         self.detect_title = detect_title
         self.para_sep = para_sep
         self.line_sep = line_sep
@@ -147,12 +182,18 @@ class Assembler:
         text = self.line_sep.join(self.para)
         single = len(self.para) == 1
         self.para = []
-        if self.mode == "turn" and not self.para_italic:
+        if self.mode == "turn" and not self.para_italic and not self.suspended:
             self.turn_paras.append(text)
             return
         if self.mode == "turn":
             self._end_turn()
             self.mode = "post"
+        presenter = self.plan.presenter
+        if presenter is not None and not self.para_italic:
+            # A talk: the presenter's unlabelled words are a turn of their own.
+            self.speaker = self.registry.resolve(presenter, None, self.para_line)
+            self.turn_line, self.mode, self.turn_paras = self.para_line, "turn", [text]
+            return
         if (
             self.mode == "pre"
             and self.detect_title
@@ -174,6 +215,15 @@ class Assembler:
         self.segments.append(Segment("narration", body.strip(), line, rate=rate))
 
     def _add_text(self, text: str, line: int, italic: bool = False) -> None:
+        if self.quote_open and _closes_quote(text):
+            self.quote_open = False
+            self._append(text, line, italic)
+            self._flush_para()
+            self.suspended = True
+            return
+        self._append(text, line, italic)
+
+    def _append(self, text: str, line: int, italic: bool) -> None:
         if not self.para:
             self.para_line = line
             self.para_italic = italic
@@ -194,6 +244,16 @@ class Assembler:
         self.deferred = []
         self.speaker = None
         self.turn_paras = []
+        self.suspended = self.quote_open = False
+
+    def _interrupt(self, segment: Segment) -> None:
+        """A heading, stage direction or action line inside a turn: read after the turn, which
+        goes on if the same speaker's label comes next."""
+        if self.mode == "turn":
+            self.deferred.append(segment)
+            self.suspended = True
+        else:
+            self.segments.append(segment)
 
     def _take_title(self, line: Line) -> None:
         """Before the first turn: is the paragraph just read a heading line? Make it the title."""
@@ -221,14 +281,25 @@ class Assembler:
         assert line.speaker is not None
         self._take_title(line)
         self._flush_para()
-        name = self.registry.resolve(line.speaker, line.role, line.number)
-        if self.mode == "turn" and name == self.speaker:
-            pass  # the same speaker again: one turn
+        label = self.plan.aliases.get(line.speaker.casefold(), line.speaker)
+        name = self.registry.resolve(label, line.role, line.number)
+        if label != line.speaker:
+            self.registry.resolve(line.speaker, None, line.number)
+        if line.short:
+            self.registry.declare(line.short, name)
+        anonymous = name.casefold() in ANONYMOUS
+        if self.mode == "turn" and name == self.speaker and not anonymous:
+            self.suspended = False  # the same speaker again: one turn
         else:
             self._end_turn()
             self.speaker, self.turn_line, self.mode = name, line.number, "turn"
         if line.text:
+            quoted = line.text.startswith(('"', "“")) and line.quoted
+            self.quote_open = quoted and not _closes_quote(line.text[1:])
             self._add_text(line.text, line.number)
+            if quoted and not self.quote_open:
+                self._flush_para()
+                self.suspended = True
 
     # -- the feed -------------------------------------------------------------------------
 
@@ -243,7 +314,13 @@ class Assembler:
         elif kind == "cue":
             self._flush_para()
             cue = Segment("cue", line.text, line.number, pause=line.pause)
-            (self.deferred if self.mode == "turn" else self.segments).append(cue)
+            if self.mode == "turn":
+                self.deferred.append(cue)
+            else:
+                self.segments.append(cue)
+        elif kind == "action":
+            self._flush_para()
+            self._interrupt(Segment("narration", line.text, line.number))
         elif kind == "rule":
             self._flush_para()
             if self.mode == "turn":
@@ -260,10 +337,7 @@ class Assembler:
                 if meta is None or meta.casefold() == line.text.casefold():
                     self.title, self.title_line = line.text, line.number
                     return
-            if self.mode == "turn":
-                self._end_turn()
-                self.mode = "post"
-            self._narration(line.text, line.number)
+            self._interrupt(Segment("narration", line.text, line.number))
             self.last_para_short_line = None
 
     def finish(self) -> Assembled:

@@ -78,6 +78,8 @@ class Label:
     """The words after the label on the same line (may be empty: play style, Otter header)."""
     role: str | None = None
     timestamp: str | None = None
+    short: str | None = None
+    """Initials declared beside the name (``Adam Levine (AL):``): later labels may use them."""
 
 
 def _is_word(word: str, first: bool) -> bool:
@@ -99,6 +101,13 @@ def _is_word(word: str, first: bool) -> bool:
     return not first and word.lower() in PARTICLES
 
 
+def _is_particle_or_title(word: str) -> bool:
+    # ``AL``, ``JR`` in capitals are initials (``Adam Levine (AL):``), not ``al``/``Jr.``.
+    if word.isupper() and len(word) >= 2 and word.isalpha():
+        return False
+    return word.lower() in PARTICLES or word.lower().rstrip(".") in TITLES
+
+
 def is_name(text: str) -> bool:
     """True when ``text`` reads as a speaker's name: 1-6 capitalised words, titles allowed."""
     words = text.split()
@@ -106,7 +115,7 @@ def is_name(text: str) -> bool:
         return False
     if len(words) == 1 and words[0].lower().rstrip(".") in STOPWORDS:
         return False
-    if all(w.lower() in PARTICLES or w.lower().rstrip(".") in TITLES for w in words):
+    if all(_is_particle_or_title(w) for w in words):
         return False
     return all(_is_word(w, i == 0) for i, w in enumerate(words))
 
@@ -121,11 +130,33 @@ def _is_role(role: str, name: str) -> bool:
     return name.isupper() and role.isupper() and is_name(role)
 
 
+# ``(V.O.)``, ``(voice-over)``, ``(O.S.)``, ``(CONT'D)``: how a line is delivered, not who.
+EXTENSIONS = _words(
+    "v.o. vo voice-over voiceover o.s. os o.c. oc off-screen offscreen cont'd cont’d contd "
+    "continuing on-screen filtered phone on-phone"
+)
+_INITIALS = re.compile(r"[A-Z]{2,4}")
+_FULLWIDTH = str.maketrans({"（": "(", "）": ")", "：": ":"})
+# ``REPORTER Jane Doe``: a role word written before the name.
+_ROLE_PREFIX = re.compile(r"^([A-Za-z-]{2,20})\s+(\S.*)$")
+
+
+def is_extension(text: str) -> bool:
+    return " ".join(text.lower().split()) in EXTENSIONS
+
+
 def split_head(head: str) -> tuple[str, str | None, str | None] | None:
     """``JANE DOE, HOST`` -> (name, role, timestamp); None when ``head`` is not a label."""
-    head = head.strip()
+    parts = split_head_short(head)
+    return parts[:3] if parts else None
+
+
+def split_head_short(head: str) -> tuple[str, str | None, str | None, str | None] | None:
+    """Like ``split_head``, plus the initials declared in ``Adam Levine (AL)``."""
+    head = head.strip().translate(_FULLWIDTH)
     role: str | None = None
     timestamp: str | None = None
+    short: str | None = None
     m = re.match(r"^([^()]{1,80}?)\s*\(([^()]{1,40})\)$", head)
     if m:
         inner = m.group(2).strip()
@@ -133,9 +164,17 @@ def split_head(head: str) -> tuple[str, str | None, str | None] | None:
             timestamp = inner
         elif _is_role(inner, m.group(1)):
             role = inner.lower()
+        elif is_extension(inner):
+            pass
+        elif _INITIALS.fullmatch(inner) and is_name(m.group(1).strip()):
+            short = inner
         else:
             return None
         head = m.group(1).strip()
+    prefix = _ROLE_PREFIX.match(head)
+    if prefix and prefix.group(1).lower() in ROLE_WORDS and is_name(prefix.group(2)):
+        if not (prefix.group(1).isupper() and prefix.group(2).isupper()):
+            head, role = prefix.group(2), role or prefix.group(1).lower()
     if "," in head:
         name, _, maybe_role = head.rpartition(",")
         if not _is_role(maybe_role, name.strip()):
@@ -143,7 +182,15 @@ def split_head(head: str) -> tuple[str, str | None, str | None] | None:
         head, role = name.strip(), maybe_role.strip().lower()
     if not is_name(head):
         return None
-    return head, role, timestamp
+    return head, role, timestamp, short
+
+
+def to_ascii_label(line: str) -> str:
+    """``Name（XX）：words`` -> ``Name(XX): words``: full-width punctuation in the label only."""
+    cut = line.find("：")
+    if cut < 0 or cut > 82 or 0 <= line.find(":") < cut:
+        return line
+    return f"{line[:cut].translate(_FULLWIDTH)}: {line[cut + 1 :].lstrip()}".rstrip()
 
 
 def strip_rest(rest: str | None) -> tuple[str, str | None]:
@@ -161,6 +208,7 @@ def match_label(line: str) -> Label | None:
     ``Name: "quoted words"`` (an attribution inside prose, as in ``Citigroup: "Little of..."``).
     """
     timestamp = None
+    line = to_ascii_label(line)
     m = LEADING_TS.match(line)
     if m:
         timestamp = m.group(0).strip()
@@ -174,11 +222,11 @@ def match_label(line: str) -> Label | None:
                 return Label(parts[0], rest, parts[1], m.group(2))
     m = LABEL_COLON.match(line)
     if m:
-        parts = split_head(m.group(1))
+        parts = split_head_short(m.group(1))
         if parts:
             rest, ts = strip_rest(m.group(2))
             if not rest.startswith(tuple(OPEN_QUOTES)):
-                return Label(parts[0], rest, parts[1], parts[2] or ts or timestamp)
+                return Label(parts[0], rest, parts[1], parts[2] or ts or timestamp, parts[3])
     m = QA.match(line)
     if m:
         return Label(m.group(1), m.group(2).strip(), None, timestamp)

@@ -16,7 +16,7 @@ from .cues import match_cue
 from .markdown import BOLD_LABEL, BULLET, HEADING, inline, is_italic_line
 
 LineKind = Literal[
-    "blank", "timestamp", "annotation", "text", "label", "cue", "rule", "heading", "bullet"
+    "blank", "timestamp", "annotation", "text", "label", "cue", "rule", "heading", "bullet", "action"
 ]
 
 # Inline HTML some transcripts carry (``O<sub>2</sub>``): markup, dropped from the words.
@@ -46,11 +46,15 @@ class Line:
     """For a label alone on its line: the line as written, in case context makes it prose."""
     stamp: bool = False
     """An Otter/Descript header (``Name  0:03``)."""
+    short: str | None = None
+    """Initials the label declares for its speaker (``Adam Levine (AL):``)."""
+    quoted: bool = False
+    """The layout reads this label's words as one quotation (an article's Q&A)."""
 
 
 def _label_line(number: int, lab: labels.Label, markdown: bool) -> Line:
     rest = inline(lab.rest) if markdown else lab.rest
-    return Line("label", number, rest, lab.name, lab.role, header=not lab.rest)
+    return Line("label", number, rest, lab.name, lab.role, header=not lab.rest, short=lab.short)
 
 
 def classify(raw: str, number: int, markdown: bool = False) -> Line:
