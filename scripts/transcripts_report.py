@@ -3,7 +3,9 @@
     python scripts/transcripts_report.py ../shared/transcripts [--layout NAME]
 
 For each file the manifest lists: the speakers and the number of turns it expects, what the
-parser found, and whether both agree (speakers compared as a set of names). Prints a total.
+parser found, and whether both agree. A speaker agrees when the manifest's name is the parser's
+display name or one of the labels it merged into it (``Veronica B.`` for ``Veronica Belmont``,
+reported as ``via alias``); the turn counts must be equal. Prints a total.
 """
 
 from __future__ import annotations
@@ -26,12 +28,26 @@ def _compare(folder: Path, entry: dict[str, object]) -> tuple[bool, str]:
         return False, f"  error: {exc}"
     found = list(script.speaker_names)
     turns = len(script.turns)
-    ok = set(found) == set(expected_speakers) and turns == expected_turns
+    names = {sp.name: {sp.name, *sp.aliases} for sp in script.speakers}
+    unmatched = dict(names)
+    via_alias = []
+    for want in expected_speakers:
+        hit = next((n for n, forms in unmatched.items() if want in forms), None)
+        if hit is None:
+            break
+        if hit != want:
+            via_alias.append(f"{want} -> {hit}")
+        del unmatched[hit]
+    else:
+        hit = "all"
+    ok = hit is not None and not unmatched and turns == expected_turns
     lines = [
         f"  expected {expected_turns:3d} turns, speakers: {', '.join(expected_speakers)}",
         f"  found    {turns:3d} turns, speakers: {', '.join(found) or '(none)'}"
         f"  [layout {script.format}]",
     ]
+    if via_alias:
+        lines.append(f"  via alias: {'; '.join(via_alias)}")
     return ok, "\n".join(lines)
 
 

@@ -54,6 +54,12 @@ def parse_text(text: str, source: Path | None = None) -> Script:
     meta = build_metadata(front.data, front.lines, where) if front.data else Metadata()
     body = lines[front.body_start :]
     first = front.body_start + 1
+    embedded = front.data.get("transcript")
+    if isinstance(embedded, str) and embedded.strip() and not "".join(body).strip():
+        # A static-site page (Hugo, Jekyll) keeps the whole transcript in a ``transcript: |``
+        # block: a literal block keeps its lines, so they start right below the key.
+        body = embedded.split("\n")
+        first = front.lines.get("transcript", 0) + 1
     if front.body_start:
         layout = detect_layout(body, source)
         if layout == "yaml":

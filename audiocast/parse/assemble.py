@@ -58,6 +58,12 @@ class SpeakerRegistry:
     _speakers: list[Speaker] = field(default_factory=list)
     _by_key: dict[str, int] = field(default_factory=dict)
 
+    def alias(self, label: str, name: str) -> None:
+        """``label`` as written is another name of the registered speaker ``name``."""
+        index = self._by_key[" ".join(name.split()).casefold()]
+        self._by_key.setdefault(" ".join(label.split()).casefold(), index)
+        self._update(index, label, None)
+
     def declare(self, short: str, name: str) -> None:
         """``Adam Levine (AL):``: the later label ``AL`` is that speaker."""
         key = short.casefold()
@@ -284,7 +290,7 @@ class Assembler:
         label = self.plan.aliases.get(line.speaker.casefold(), line.speaker)
         name = self.registry.resolve(label, line.role, line.number)
         if label != line.speaker:
-            self.registry.resolve(line.speaker, None, line.number)
+            self.registry.alias(line.speaker, name)
         if line.short:
             self.registry.declare(line.short, name)
         anonymous = name.casefold() in ANONYMOUS

@@ -172,9 +172,13 @@ def split_head_short(head: str) -> tuple[str, str | None, str | None, str | None
             return None
         head = m.group(1).strip()
     prefix = _ROLE_PREFIX.match(head)
-    if prefix and prefix.group(1).lower() in ROLE_WORDS and is_name(prefix.group(2)):
-        if not (prefix.group(1).isupper() and prefix.group(2).isupper()):
-            head, role = prefix.group(2), role or prefix.group(1).lower()
+    if (
+        prefix
+        and prefix.group(1).lower() in ROLE_WORDS
+        and is_name(prefix.group(2))
+        and not (prefix.group(1).isupper() and prefix.group(2).isupper())
+    ):
+        head, role = prefix.group(2), role or prefix.group(1).lower()
     if "," in head:
         name, _, maybe_role = head.rpartition(",")
         if not _is_role(maybe_role, name.strip()):
@@ -234,6 +238,18 @@ def match_label(line: str) -> Label | None:
     if m:
         return Label(f"{m.group(1)} {m.group(2)}", m.group(3).strip(), None, timestamp)
     return None
+
+
+# ``darosior: words``: a lower-case user handle as a label; only a layout that sees it recur
+# takes it for a speaker, since ``note: ...`` reads the same way.
+HANDLE = re.compile(r"^([a-z][a-z0-9_.\-]{2,29})\s*:\s+(\S.*)$")
+
+
+def match_handle(line: str) -> Label | None:
+    m = HANDLE.match(to_ascii_label(line))
+    if not m or m.group(1) in STOPWORDS:
+        return None
+    return Label(m.group(1), m.group(2).strip())
 
 
 def match_header(line: str) -> Label | None:

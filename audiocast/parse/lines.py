@@ -16,7 +16,16 @@ from .cues import match_cue
 from .markdown import BOLD_LABEL, BULLET, HEADING, inline, is_italic_line
 
 LineKind = Literal[
-    "blank", "timestamp", "annotation", "text", "label", "cue", "rule", "heading", "bullet", "action"
+    "blank",
+    "timestamp",
+    "annotation",
+    "text",
+    "label",
+    "cue",
+    "rule",
+    "heading",
+    "bullet",
+    "action",
 ]
 
 # Inline HTML some transcripts carry (``O<sub>2</sub>``): markup, dropped from the words.
@@ -102,6 +111,9 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
         return replace(_label_line(number, header, markdown), raw=s, stamp=True)
     if labels.is_caps_name(s):
         return Line("text", number, s, caps=True)
+    handle = labels.match_handle(s)
+    if handle:
+        return Line("text", number, inline(s) if markdown else s, handle.name, raw=handle.rest)
     if markdown:
         return Line("text", number, inline(s), italic=is_italic_line(s))
     return Line("text", number, s)
@@ -130,12 +142,26 @@ def resolve_context(lines: list[Line]) -> list[Line]:
       heads two or more sections or labels a turn elsewhere.
     """
     named = Counter(ln.speaker for ln in lines if ln.kind == "label")
+    handles = Counter(
+        ln.speaker
+        for i, ln in enumerate(lines)
+        if ln.kind == "text" and ln.speaker and (i == 0 or lines[i - 1].kind == "blank")
+    )
+    labelled = sum(named.values())
     headings = Counter(ln.text for ln in lines if ln.kind == "heading" and ln.level >= 2)
     out: list[Line] = []
     seen_turn = False
     for i, ln in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if ln.caps:
+        if ln.kind == "text" and ln.speaker:
+            # A handle that recurs in a document already written in labels is a speaker.
+            starts = i == 0 or lines[i - 1].kind == "blank"
+            recurs = starts and handles[ln.speaker] >= 2 and labelled >= 2 * handles[ln.speaker]
+            if recurs:
+                ln = Line("label", ln.number, ln.raw, ln.speaker)
+            else:
+                ln = replace(ln, speaker=None, raw="")
+        elif ln.caps:
             prev_ok = i == 0 or lines[i - 1].kind in ("blank", "timestamp")
             if prev_ok and nxt is not None and nxt.kind == "text" and not nxt.caps:
                 ln = Line("label", ln.number, "", ln.text, header=True)

@@ -6,8 +6,10 @@ bullets and inline markup are recognised on top of everything plain text underst
 
 from __future__ import annotations
 
-from .assemble import Assembled, Assembler
+from .aliases import LabelInfo, resolve_aliases
+from .assemble import Assembled, Assembler, TurnPlan
 from .lines import Line, classify, resolve_context
+from .options import ParseOptions
 
 _LONG = 100
 
@@ -40,11 +42,27 @@ def classify_lines(body: list[str], first_line: int, markdown: bool) -> list[Lin
     return resolve_context([classify(raw, first_line + i, markdown) for i, raw in enumerate(body)])
 
 
+def plan_turns(lines: list[Line], body: list[str], options: ParseOptions) -> TurnPlan:
+    infos = [LabelInfo(ln.speaker, ln.role) for ln in lines if ln.kind == "label" and ln.speaker]
+    return TurnPlan(aliases=resolve_aliases(infos, "\n".join(body), options.aliases))
+
+
 def parse_plain(
-    body: list[str], first_line: int = 1, *, markdown: bool = False, meta_title: str | None = None
+    body: list[str],
+    first_line: int = 1,
+    *,
+    markdown: bool = False,
+    meta_title: str | None = None,
+    options: ParseOptions | None = None,
 ) -> Assembled:
     """Parse the body lines of a text script; ``first_line`` is the file line of ``body[0]``."""
-    asm = Assembler(line_paragraphs=_one_line_per_paragraph(body), meta_title=meta_title)
-    for line in classify_lines(body, first_line, markdown):
+    options = options or ParseOptions()
+    lines = classify_lines(body, first_line, markdown)
+    asm = Assembler(
+        line_paragraphs=_one_line_per_paragraph(body),
+        meta_title=meta_title,
+        plan=plan_turns(lines, body, options),
+    )
+    for line in lines:
         asm.feed(line)
     return asm.finish()

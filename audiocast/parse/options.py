@@ -1,0 +1,71 @@
+"""What a producer can tell the parser without editing the transcript.
+
+``speakers:`` (a list of labels, or ``label: Display Name``) and ``aliases:`` (``JR: Jane Roe``)
+come from the front matter or a ``--config`` file; ``layout`` from ``--layout``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    layout: str | None = None
+    """A layout name that overrules detection (``audiocast parse --explain`` lists them)."""
+    speakers: tuple[str, ...] = ()
+    """Labels that are speakers whatever the layout's evidence says."""
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Label -> display name (``speakers:`` given as a mapping lands here too)."""
+
+    def merged(self, other: ParseOptions) -> ParseOptions:
+        """``other`` (the front matter) under ``self`` (command line and config win)."""
+        return ParseOptions(
+            self.layout or other.layout,
+            tuple(dict.fromkeys((*self.speakers, *other.speakers))),
+            {**other.aliases, **self.aliases},
+        )
+
+
+def options_from_mapping(
+    data: Mapping[str, Any], where: str | Path, lines: Mapping[str, int] | None = None
+) -> ParseOptions:
+    """``speakers:``/``aliases:`` of a front matter or config mapping.
+
+    A list of ``aliases:`` (Hugo writes the page's old URLs there) is not about speakers and is
+    left alone; any other shape is a one-line error naming the key's line.
+    """
+    lines = lines or {}
+    speakers: list[str] = []
+    aliases: dict[str, str] = {}
+    value = data.get("speakers")
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        speakers = [str(v).strip() for v in value]
+    elif isinstance(value, Mapping):
+        for label, display in value.items():
+            speakers.append(str(label).strip())
+            aliases[str(label).strip()] = str(display or label).strip()
+    elif value is not None:
+        raise InputError(
+            "'speakers' must be a list of labels or 'label: Display Name' lines",
+            path=where,
+            line=lines.get("speakers"),
+            hint="write e.g. 'speakers:\\n  JR: Jane Roe'",
+        )
+    value = data.get("aliases")
+    if isinstance(value, Mapping):
+        for label, display in value.items():
+            if not isinstance(display, (str, int)) or not str(display).strip():
+                raise InputError(
+                    f"alias '{label}' must name one speaker",
+                    path=where,
+                    line=lines.get("aliases"),
+                    hint="write e.g. 'aliases:\\n  JR: Jane Roe'",
+                )
+            aliases[str(label).strip()] = str(display).strip()
+    return ParseOptions(None, tuple(s for s in speakers if s), aliases)
