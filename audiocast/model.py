@@ -106,6 +106,28 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class LayoutChoice:
+    """How the parser decided who speaks: what ``audiocast parse --explain`` prints."""
+
+    name: str
+    """The layout chosen (``labels``, ``name-lines``, ...), or the one ``--layout`` forced."""
+    score: float
+    evidence: str
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(label as written, speaker it was merged into), over the whole document."""
+    forced: bool = False
+    name_like_lines: int = 0
+    """Lines shaped like a speaker's name (for ``narration-only`` when no turn was found)."""
+
+    @property
+    def ambiguous(self) -> bool:
+        """Two layouts explain the document almost equally well."""
+        return self.runner_up is not None and self.runner_up_score >= 0.8 * self.score > 0
+
+
+@dataclass(frozen=True)
 class Script:
     """A parsed script: what every later stage consumes."""
 
@@ -119,6 +141,8 @@ class Script:
     title_line: int | None = None
     format: str = "text"
     """The layout the parser recognised (``text``, ``markdown``, ``webvtt``, ``yaml``, ...)."""
+    layout: LayoutChoice | None = None
+    """For text and Markdown: which layout of speaker labels was chosen, and why."""
 
     @property
     def turns(self) -> tuple[Segment, ...]:

@@ -15,22 +15,27 @@ from .assemble import Assembled
 from .decode import decode_bytes, read_script_bytes
 from .detect import detect_layout
 from .frontmatter import split_front_matter
+from .layouts import LAYOUTS
 from .metadata import build_metadata
+from .options import ParseOptions, options_from_mapping
 from .plain import parse_plain
 from .subtitles import parse_subtitles
 from .yaml_script import parse_yaml_script
 
-__all__ = ["load_script", "parse_text"]
+__all__ = ["LAYOUTS", "ParseOptions", "load_script", "parse_text"]
 
 
-def load_script(path: str | Path) -> Script:
+def load_script(path: str | Path, options: ParseOptions | None = None) -> Script:
     """Read, decode and parse a script file. Raises InputError (a one-line message naming the
-    file) for a missing file, a directory, binary data, an empty file or invalid YAML."""
+    file) for a missing file, a directory, binary data, an empty file or invalid YAML.
+    ``options`` (``--layout``, a config's ``speakers:``/``aliases:``) overrule the detection."""
     path = Path(path)
-    return parse_text(decode_bytes(read_script_bytes(path), path), source=path)
+    return parse_text(decode_bytes(read_script_bytes(path), path), source=path, options=options)
 
 
-def parse_text(text: str, source: Path | None = None) -> Script:
+def parse_text(
+    text: str, source: Path | None = None, options: ParseOptions | None = None
+) -> Script:
     """Parse script text (``\\n`` or ``\\r\\n`` line endings). ``source`` names the file in
     errors, picks the layout by extension, and anchors relative paths in the metadata."""
     where = source if source is not None else "<text>"
@@ -68,7 +73,16 @@ def parse_text(text: str, source: Path | None = None) -> Script:
     if layout in ("webvtt", "srt"):
         asm = parse_subtitles(body, first)
     else:
-        asm = parse_plain(body, first, markdown=layout == "markdown", meta_title=meta.title)
+        given = options or ParseOptions()
+        merged = given.merged(options_from_mapping(front.data, where, front.lines))
+        try:
+            asm = parse_plain(
+                body, first, markdown=layout == "markdown", meta_title=meta.title, options=merged
+            )
+        except InputError as exc:
+            if exc.path is None:
+                raise InputError(exc.message, path=where, hint=exc.hint) from None
+            raise
     title, title_line = asm.title, asm.title_line
     if meta.title and title is None:
         title, title_line = meta.title, meta.lines.get("title")
@@ -80,4 +94,5 @@ def parse_text(text: str, source: Path | None = None) -> Script:
         source=source,
         title_line=title_line,
         format=layout,
+        layout=asm.layout,
     )

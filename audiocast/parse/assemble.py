@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..model import Segment, Speaker
+from ..model import LayoutChoice, Segment, Speaker
 from .cues import split_rate
 from .lines import Line
 
@@ -128,6 +128,7 @@ class Assembled:
     speakers: tuple[Speaker, ...]
     title: str | None
     title_line: int | None
+    layout: LayoutChoice | None = None
 
 
 def _closes_quote(text: str) -> bool:
@@ -188,13 +189,16 @@ class Assembler:
         text = self.line_sep.join(self.para)
         single = len(self.para) == 1
         self.para = []
-        if self.mode == "turn" and not self.para_italic and not self.suspended:
-            self.turn_paras.append(text)
-            return
+        presenter = self.plan.presenter
+        if self.mode == "turn" and not self.para_italic:
+            if not self.suspended or (presenter is not None and self.speaker == presenter):
+                # After a heading in a talk, the presenter simply goes on.
+                self.suspended = False
+                self.turn_paras.append(text)
+                return
         if self.mode == "turn":
             self._end_turn()
             self.mode = "post"
-        presenter = self.plan.presenter
         if presenter is not None and not self.para_italic:
             # A talk: the presenter's unlabelled words are a turn of their own.
             self.speaker = self.registry.resolve(presenter, None, self.para_line)
@@ -301,8 +305,8 @@ class Assembler:
             self.speaker, self.turn_line, self.mode = name, line.number, "turn"
         if line.text:
             quoted = line.text.startswith(('"', "“")) and line.quoted
+            self._append(line.text, line.number, False)
             self.quote_open = quoted and not _closes_quote(line.text[1:])
-            self._add_text(line.text, line.number)
             if quoted and not self.quote_open:
                 self._flush_para()
                 self.suspended = True

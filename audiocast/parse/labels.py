@@ -80,6 +80,8 @@ class Label:
     timestamp: str | None = None
     short: str | None = None
     """Initials declared beside the name (``Adam Levine (AL):``): later labels may use them."""
+    quoted: bool = False
+    """The words open with a quotation mark: a Q&A's question, or an attribution in prose."""
 
 
 def _is_word(word: str, first: bool) -> bool:
@@ -208,8 +210,9 @@ def strip_rest(rest: str | None) -> tuple[str, str | None]:
 def match_label(line: str) -> Label | None:
     """The speaker label that starts ``line`` (already stripped of indentation), if any.
 
-    A colon inside a sentence is not a label (the words before it must read as a name), nor is
-    ``Name: "quoted words"`` (an attribution inside prose, as in ``Citigroup: "Little of..."``).
+    A colon inside a sentence is not a label (the words before it must read as a name).
+    ``Name: "quoted words"`` comes back ``quoted``: the layout decides whether the name recurs
+    as a speaker (``Audience: "..."``) or is an attribution in prose (``Citigroup: "..."``).
     """
     timestamp = None
     line = to_ascii_label(line)
@@ -219,18 +222,19 @@ def match_label(line: str) -> Label | None:
         line = line[m.end() :]
     m = LABEL_TS_COLON.match(line)
     if m:
-        parts = split_head(m.group(1))
-        if parts:
+        head = split_head(m.group(1))
+        if head:
             rest, _ = strip_rest(m.group(3))
-            if not rest.startswith(tuple(OPEN_QUOTES)):
-                return Label(parts[0], rest, parts[1], m.group(2))
+            quoted = rest.startswith(tuple(OPEN_QUOTES))
+            return Label(head[0], rest, head[1], m.group(2), quoted=quoted)
     m = LABEL_COLON.match(line)
     if m:
         parts = split_head_short(m.group(1))
         if parts:
             rest, ts = strip_rest(m.group(2))
-            if not rest.startswith(tuple(OPEN_QUOTES)):
-                return Label(parts[0], rest, parts[1], parts[2] or ts or timestamp, parts[3])
+            quoted = rest.startswith(tuple(OPEN_QUOTES))
+            stamp = parts[2] or ts or timestamp
+            return Label(parts[0], rest, parts[1], stamp, parts[3], quoted)
     m = QA.match(line)
     if m:
         return Label(m.group(1), m.group(2).strip(), None, timestamp)

@@ -63,7 +63,16 @@ class Line:
 
 def _label_line(number: int, lab: labels.Label, markdown: bool) -> Line:
     rest = inline(lab.rest) if markdown else lab.rest
-    return Line("label", number, rest, lab.name, lab.role, header=not lab.rest, short=lab.short)
+    return Line(
+        "label",
+        number,
+        rest,
+        lab.name,
+        lab.role,
+        header=not lab.rest,
+        short=lab.short,
+        quoted=lab.quoted,
+    )
 
 
 def classify(raw: str, number: int, markdown: bool = False) -> Line:
@@ -148,12 +157,16 @@ def resolve_context(lines: list[Line]) -> list[Line]:
         if ln.kind == "text" and ln.speaker and (i == 0 or lines[i - 1].kind == "blank")
     )
     labelled = sum(named.values())
+    quoted = Counter(ln.speaker for ln in lines if ln.kind == "label" and ln.quoted)
     headings = Counter(ln.text for ln in lines if ln.kind == "heading" and ln.level >= 2)
     out: list[Line] = []
     seen_turn = False
     for i, ln in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if ln.kind == "text" and ln.speaker:
+        if ln.kind == "label" and ln.quoted and quoted[ln.speaker] < 2:
+            # ``Morgan Stanley: "..."`` once, inside prose: an attribution, not a speaker.
+            ln = Line("text", ln.number, ln.raw)
+        elif ln.kind == "text" and ln.speaker:
             # A handle that recurs in a document already written in labels is a speaker.
             starts = i == 0 or lines[i - 1].kind == "blank"
             recurs = starts and handles[ln.speaker] >= 2 and labelled >= 2 * handles[ln.speaker]

@@ -6,8 +6,12 @@ bullets and inline markup are recognised on top of everything plain text underst
 
 from __future__ import annotations
 
+import dataclasses
+
+from ..model import LayoutChoice
 from .aliases import LabelInfo, resolve_aliases
 from .assemble import Assembled, Assembler, TurnPlan
+from .layouts import choose_layout, name_like_lines, presenter_of
 from .lines import Line, classify, resolve_context
 from .options import ParseOptions
 
@@ -42,11 +46,6 @@ def classify_lines(body: list[str], first_line: int, markdown: bool) -> list[Lin
     return resolve_context([classify(raw, first_line + i, markdown) for i, raw in enumerate(body)])
 
 
-def plan_turns(lines: list[Line], body: list[str], options: ParseOptions) -> TurnPlan:
-    infos = [LabelInfo(ln.speaker, ln.role) for ln in lines if ln.kind == "label" and ln.speaker]
-    return TurnPlan(aliases=resolve_aliases(infos, "\n".join(body), options.aliases))
-
-
 def parse_plain(
     body: list[str],
     first_line: int = 1,
@@ -58,11 +57,26 @@ def parse_plain(
     """Parse the body lines of a text script; ``first_line`` is the file line of ``body[0]``."""
     options = options or ParseOptions()
     lines = classify_lines(body, first_line, markdown)
-    asm = Assembler(
-        line_paragraphs=_one_line_per_paragraph(body),
-        meta_title=meta_title,
-        plan=plan_turns(lines, body, options),
+    best, runner_up = choose_layout(lines, body, first_line, options)
+    lines = best.lines
+    infos = [LabelInfo(ln.speaker, ln.role) for ln in lines if ln.kind == "label" and ln.speaker]
+    plan = TurnPlan(
+        aliases=resolve_aliases(infos, "\n".join(body), options.aliases),
+        presenter=presenter_of(lines, body),
     )
+    asm = Assembler(line_paragraphs=_one_line_per_paragraph(body), meta_title=meta_title, plan=plan)
     for line in lines:
         asm.feed(line)
-    return asm.finish()
+    done = asm.finish()
+    merged = tuple((alias, sp.name) for sp in done.speakers for alias in sp.aliases)
+    choice = LayoutChoice(
+        best.layout,
+        best.score,
+        best.evidence,
+        runner_up.layout if runner_up else None,
+        runner_up.score if runner_up else 0.0,
+        merged,
+        forced=options.layout is not None,
+        name_like_lines=name_like_lines(lines, body, first_line),
+    )
+    return dataclasses.replace(done, layout=choice)
