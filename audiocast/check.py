@@ -7,6 +7,8 @@ Each finding has a stable ``code``:
 * ``similar-label``: a label used once that is close to another one (``Dr Petrova`` beside
   ``Dr. Petrova``): most likely a typo that would get its own voice.
 * ``unknown-cast``: a ``cast:`` entry that names no speaker of the script.
+* ``ambiguous-layout``: two layouts of speaker labels explain the document almost equally well.
+* ``narration-only``: lines shaped like speaker names, yet no turn: all of it would be narrated.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from .model import Finding, Script
 from .parse import load_script
+from .parse.explain import layout_findings
 
 WORDS_PER_MINUTE = 175
 NARRATION = "(narration)"
@@ -139,6 +142,7 @@ def check_script(script: Script) -> list[Finding]:
             )
     findings += _similar_labels(script, path)
     findings += _unknown_cast(script, path)
+    findings += layout_findings(script, path)
     return sorted(findings, key=lambda f: f.line)
 
 

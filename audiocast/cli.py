@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .check import check_script, github_annotation, report_to_dict, speaker_stats, stats_lines
 from .errors import AudiocastError, InputError
-from .parse import load_script
+from .parse import LAYOUTS, ParseOptions, load_script
 from .parse.jsonout import script_to_dict
 from .parse.show import script_to_text
 
@@ -87,6 +87,11 @@ CONFIG_OPTION = click.option(
     type=click.Path(path_type=Path),
     help="YAML with render settings: cast, gaps, loudness, intro, outro, voices, lexicon.",
 )
+LAYOUT_OPTION = click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    help="Read the speaker labels this way instead of detecting it (see parse --explain).",
+)
 VOICE_OPTION = click.option(
     "--voice",
     "voice_overrides",
@@ -102,13 +107,32 @@ VOICE_OPTION = click.option(
 @click.option(
     "--spoken", is_flag=True, help="Show the text as it will be said (JSON: a 'spoken' field)."
 )
+@click.option(
+    "--explain", is_flag=True, help="Say which layout was chosen, why, and which aliases merged."
+)
+@LAYOUT_OPTION
+@CONFIG_OPTION
 @LEXICON_OPTION
-def parse_command(file: Path, as_json: bool, spoken: bool, lexicon: Path | None) -> None:
+def parse_command(
+    file: Path,
+    as_json: bool,
+    spoken: bool,
+    explain: bool,
+    layout: str | None,
+    config_file: Path | None,
+    lexicon: Path | None,
+) -> None:
     """Show how FILE is read: title, speakers, and every turn, narration and cue with its line.
 
     Segments are numbered as `render --only` counts them.
     """
-    script = load_script(file)
+    script = load_script(file, _parse_options(layout, config_file))
+    if explain:
+        from .parse.explain import explain_lines
+
+        click.echo("\n".join(explain_lines(script)))
+        if not as_json:
+            return
     say = None
     if spoken:
         from .normalize import lexicon_for, spoken_form
@@ -135,17 +159,22 @@ def parse_command(file: Path, as_json: bool, spoken: bool, lexicon: Path | None)
     show_default=True,
     help="github prints workflow annotations for GitHub Actions.",
 )
-def check_command(files: tuple[Path, ...], stats: bool, fmt: str) -> None:
+@LAYOUT_OPTION
+@CONFIG_OPTION
+def check_command(
+    files: tuple[Path, ...], stats: bool, fmt: str, layout: str | None, config_file: Path | None
+) -> None:
     """Lint scripts before rendering: exit 0 if clean, 1 with findings, 2 if a file is unreadable.
 
     Findings print as FILE:LINE: message.
     """
+    options = _parse_options(layout, config_file)
     reports: list[dict[str, object]] = []
     errors: list[dict[str, object]] = []
     found = unreadable = False
     for file in files:
         try:
-            script = load_script(file)
+            script = load_script(file, options)
         except InputError as exc:
             unreadable = True
             click.echo(f"audiocast: error: {exc}", err=True)
@@ -260,6 +289,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @click.option("--speaker-gap", type=click.FloatRange(0, 10), help="Seconds at a change of speaker.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@LAYOUT_OPTION
 def render(
     script: Path,
     output: Path | None,
@@ -284,6 +314,7 @@ def render(
     speaker_gap: float | None,
     quiet: bool,
     as_json: bool,
+    layout: str | None,
 ) -> None:
     """Render SCRIPT to an episode: audio plus chapters, captions and transcript beside it."""
     from .config import bumper_from_option
@@ -324,8 +355,10 @@ def render(
 
         for line in runtime_lines(engine):
             click.echo(f"audiocast: {line}", err=True)
+    parse_options = ParseOptions(layout, config.parse.speakers, config.parse.aliases)
+    source = load_script(script, parse_options) if parse_options != ParseOptions() else script
     with bar:
-        result = render_episode(script, options)
+        result = render_episode(source, options)
     if as_json:
         click.echo(json.dumps(result_to_dict(result), indent=2))
         return
@@ -556,6 +589,14 @@ def _casting(
     cast = dict(config.cast)
     cast.update(_pairs(voice_overrides, "--voice"))
     return config, cast
+
+
+def _parse_options(layout: str | None, config_file: Path | None) -> ParseOptions:
+    """``--layout`` over the ``speakers:``/``aliases:`` of a ``--config`` file."""
+    from .config import load_config
+
+    base = load_config(config_file).parse if config_file else ParseOptions()
+    return ParseOptions(layout, base.speakers, base.aliases)
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

@@ -9,9 +9,10 @@ from typing import Any
 
 from .errors import InputError
 from .model import AUDIO_EXTENSIONS, Bumper, Gaps
+from .parse.options import ParseOptions, options_from_mapping
 from .parse.yamlload import load_yaml, read_text_file
 
-KNOWN = {"cast", "gaps", "loudness", "intro", "outro", "voices", "lexicon"}
+KNOWN = {"cast", "gaps", "loudness", "intro", "outro", "voices", "lexicon", "speakers", "aliases"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class RenderConfig:
     outro: Bumper | None = None
     voices_dirs: tuple[Path, ...] = ()
     lexicon: Path | None = None
+    parse: ParseOptions = field(default_factory=ParseOptions)
+    """``speakers:``/``aliases:``: how the script's labels are read."""
 
 
 def bumper_from_option(value: str | Mapping[str, Any], base: Path | None = None) -> Bumper:
@@ -79,4 +82,5 @@ def load_config(path: Path) -> RenderConfig:
         outro=bumper_from_option(data["outro"], base) if data.get("outro") else None,
         voices_dirs=tuple(Path(_path(str(v), base)) for v in voices),
         lexicon=Path(_path(str(data["lexicon"]), base)) if data.get("lexicon") else None,
+        parse=options_from_mapping(data, path),
     )

@@ -190,12 +190,12 @@ class Assembler:
         single = len(self.para) == 1
         self.para = []
         presenter = self.plan.presenter
-        if self.mode == "turn" and not self.para_italic:
-            if not self.suspended or (presenter is not None and self.speaker == presenter):
-                # After a heading in a talk, the presenter simply goes on.
-                self.suspended = False
-                self.turn_paras.append(text)
-                return
+        goes_on = not self.suspended or (presenter is not None and self.speaker == presenter)
+        if self.mode == "turn" and not self.para_italic and goes_on:
+            # After a heading in a talk, the presenter simply goes on.
+            self.suspended = False
+            self.turn_paras.append(text)
+            return
         if self.mode == "turn":
             self._end_turn()
             self.mode = "post"
