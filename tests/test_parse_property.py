@@ -89,3 +89,51 @@ def test_any_text_parses_or_raises_input_error(text: str) -> None:
     except InputError:
         return
     assert all(seg.line >= 1 for seg in script.segments)
+
+
+# Every layout family of issue 10 (labels, full-width colons, names alone, name + timestamp,
+# bold names): the same words must come out, whatever the way the labels are written.
+FAMILY_SPEAKERS = ["Ann Lee", "Dr. Bo Chen", "Ravi", "Mira Solberg"]
+FAMILIES = {
+    "colon": ("{name}: {words}", "x.txt"),
+    "full-width": ("{name}：{words}", "x.txt"),
+    "alone": ("{name}\n{words}", "x.txt"),
+    "stamped": ("{name} 00:01:02:\n{words}", "x.txt"),
+    "bold": ("**{name}** 00:01:02\n\n{words}", "x.md"),
+    "alone-blank": ("{name}:\n\n{words}", "x.txt"),
+}
+
+
+@st.composite
+def family_scripts(draw: st.DrawFn) -> tuple[str, str, list[str], list[str], int]:
+    family = draw(st.sampled_from(sorted(FAMILIES)))
+    shape, suffix = FAMILIES[family]
+    a, b = draw(st.permutations(FAMILY_SPEAKERS))[:2]
+    # Names recur and alternate, as a real conversation's do.
+    order = [a, b, a, b, *draw(st.lists(st.sampled_from(FAMILY_SPEAKERS), max_size=6))]
+    lines: list[str] = []
+    expected: list[str] = []
+    for name in order:
+        first = draw(paragraph())
+        expected.extend(first)
+        lines.extend([shape.format(name=name, words=" ".join(first)), ""])
+        for extra in draw(st.lists(paragraph(), max_size=2)):
+            expected.extend(extra)
+            lines.extend([" ".join(extra), ""])
+    turns = sum(1 for _ in groupby(order))
+    return "\n".join(lines), suffix, expected, list(dict.fromkeys(order)), turns
+
+
+@settings(max_examples=150, deadline=None)
+@given(family_scripts())
+def test_nothing_is_lost_in_any_family(case: tuple[str, str, list[str], list[str], int]) -> None:
+    from pathlib import Path
+
+    text, suffix, expected, speakers, turns = case
+    script = parse_text(text, source=Path(suffix))
+    got = [w for seg in script.segments for w in seg.text.split()]
+    if script.title:
+        got.extend(script.title.split())
+    assert Counter(got) == Counter(expected)
+    assert list(script.speaker_names) == speakers
+    assert len(script.turns) == turns

@@ -15,6 +15,9 @@ TS = r"\d{1,2}(?::\d{2}){1,3}(?:[.,]\d{1,3})?"
 TS_BRACKETED = rf"\\?[\[(]\s*{TS}\s*\\?[\])]"
 TS_ANY = rf"(?:{TS_BRACKETED}|{TS})"
 
+# ``... and then [00:12:03] we left``: a timestamp stranded inside a turn is markup.
+# After a word, never after a label's colon (``**Break**: [12:40]`` is a section marker).
+INLINE_TS = re.compile(rf"(?<=[^\s:*])\s{TS_BRACKETED}(?=\s|$)")
 TIMESTAMP_LINE = re.compile(rf"^\s*{TS_ANY}\s*$")
 LEADING_TS = re.compile(rf"^{TS_ANY}\s+")
 REST_LEADING_TS = re.compile(rf"^\s*{TS_BRACKETED}\s*")

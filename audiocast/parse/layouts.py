@@ -77,12 +77,20 @@ def _propose_name_lines(lines: list[Line], body: list[str], first: int) -> Propo
             continue
         opens = i == 0 or lines[i - 1].kind == "blank"
         if nl.timestamp or nl.bold or opens:
-            found[i] = (nl.name, bool(nl.timestamp))
+            found[i] = (nl.name, bool(nl.timestamp) or nl.colon)
     counts = Counter(name for name, _ in found.values())
     stamped = {name for name, ts in found.values() if ts}
     keep = {name for name, n in counts.items() if n >= 2 or name in stamped}
     if len(keep) < 2 and not stamped:
         keep = set()
+    if len(keep) >= 2:
+        # Once names recur and alternate, a name used once in the very same shape (speech on
+        # the next line) is a speaker too; a heading has a blank line or a ``#`` below it.
+        keep |= {
+            name
+            for i, (name, _) in found.items()
+            if i + 1 < len(lines) and lines[i + 1].kind == "text"
+        }
     out = list(lines)
     for i, (name, _) in found.items():
         if name in keep:

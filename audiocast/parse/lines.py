@@ -84,6 +84,8 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
         return Line("blank", number)
     if labels.TIMESTAMP_LINE.match(s):
         return Line("timestamp", number)
+    if "[" in s or "(" in s:
+        s = labels.INLINE_TS.sub("", s).strip() or s
     if labels.ANNOTATION.match(s):
         return Line("annotation", number)
     if _RULE.match(s):

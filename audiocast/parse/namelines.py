@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .labels import TS_ANY, is_name
 
-_NAME_LINE = re.compile(rf"^(\*\*|__)?([^*_:\[\]()\d]{{1,60}}?)\1?\s*-?\s*(?:({TS_ANY})\s*)?:?$")
+_NAME_LINE = re.compile(rf"^(\*\*|__)?([^*_:\[\]()\d]{{1,60}}?)\1?\s*-?\s*(?:({TS_ANY})\s*)?(:?)$")
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class NameLine:
     name: str
     timestamp: str | None
     bold: bool
+    colon: bool = False
+    """``Name:`` alone: marked as a label, like a timestamp marks it."""
 
 
 def match_name_line(line: str) -> NameLine | None:
@@ -27,4 +29,4 @@ def match_name_line(line: str) -> NameLine | None:
     name = m.group(2).strip().rstrip("-").strip()
     if not name or len(name.split()) > 4 or not is_name(name):
         return None
-    return NameLine(name, m.group(3), bool(m.group(1)))
+    return NameLine(name, m.group(3), bool(m.group(1)), bool(m.group(4)))
