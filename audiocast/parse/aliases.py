@@ -76,12 +76,20 @@ class NameIndex:
         return None
 
 
+def _may_expand(label: str) -> bool:
+    words = label.split()
+    if len(words) >= 2 and _INITIAL.match(words[-1]):
+        return True
+    return len(words) == 2 and words[0].rstrip(".").casefold() in TITLES
+
+
 def resolve_aliases(
     labels: Iterable[LabelInfo], text: str, overrides: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """Label (case-folded) -> display name, for every label that is not its own best name."""
     infos = list({info.name.casefold(): info for info in labels}.values())
-    index = NameIndex(text) if infos else None
+    # The index costs a pass over the text: only build it when a label could expand.
+    index = NameIndex(text) if any(_may_expand(info.name) for info in infos) else None
     result: dict[str, str] = {}
     by_role: dict[str, set[str]] = defaultdict(set)
     for info in infos:

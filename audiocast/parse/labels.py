@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # 0:03, 12:30, 00:01:23, 02:07:52:58 (Spacelog day:h:m:s), 00:35:06.27, 00:00:01,000 (SRT).
 TS = r"\d{1,2}(?::\d{2}){1,3}(?:[.,]\d{1,3})?"
@@ -113,6 +114,7 @@ def _is_particle_or_title(word: str) -> bool:
     return word.lower() in PARTICLES or word.lower().rstrip(".") in TITLES
 
 
+@lru_cache(maxsize=4096)
 def is_name(text: str) -> bool:
     """True when ``text`` reads as a speaker's name: 1-6 capitalised words, titles allowed."""
     words = text.split()
@@ -140,6 +142,7 @@ EXTENSIONS = _words(
     "v.o. vo voice-over voiceover o.s. os o.c. oc off-screen offscreen cont'd cont’d contd "
     "continuing on-screen filtered phone on-phone"
 )
+_PARENS = re.compile(r"^([^()]{1,80}?)\s*\(([^()]{1,40})\)$")
 _INITIALS = re.compile(r"[A-Z]{2,4}")
 _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "：": ":"})
 # ``REPORTER Jane Doe``: a role word written before the name.
@@ -156,13 +159,14 @@ def split_head(head: str) -> tuple[str, str | None, str | None] | None:
     return parts[:3] if parts else None
 
 
+@lru_cache(maxsize=4096)
 def split_head_short(head: str) -> tuple[str, str | None, str | None, str | None] | None:
     """Like ``split_head``, plus the initials declared in ``Adam Levine (AL)``."""
     head = head.strip().translate(_FULLWIDTH)
     role: str | None = None
     timestamp: str | None = None
     short: str | None = None
-    m = re.match(r"^([^()]{1,80}?)\s*\(([^()]{1,40})\)$", head)
+    m = _PARENS.match(head)
     if m:
         inner = m.group(2).strip()
         if re.fullmatch(TS, inner):
@@ -176,7 +180,7 @@ def split_head_short(head: str) -> tuple[str, str | None, str | None, str | None
         else:
             return None
         head = m.group(1).strip()
-    prefix = _ROLE_PREFIX.match(head)
+    prefix = _ROLE_PREFIX.match(head) if head.split(None, 1)[0].lower() in ROLE_WORDS else None
     if (
         prefix
         and prefix.group(1).lower() in ROLE_WORDS
@@ -253,6 +257,8 @@ HANDLE = re.compile(r"^([a-z][a-z0-9_.\-]{2,29})\s*:\s+(\S.*)$")
 
 
 def match_handle(line: str) -> Label | None:
+    if not line[:1].islower():
+        return None
     m = HANDLE.match(to_ascii_label(line))
     if not m or m.group(1) in STOPWORDS:
         return None

@@ -23,7 +23,10 @@ class NameLine:
 
 def match_name_line(line: str) -> NameLine | None:
     """The name a line holds alone (optionally bold, with a timestamp or a colon), or None."""
-    m = _NAME_LINE.match(line.strip())
+    line = line.strip()
+    if len(line) > 90 or line.endswith((".", ",", ";", "!", "?", '"', "”", ")")):
+        return None  # a line of prose: no need to try the pattern
+    m = _NAME_LINE.match(line)
     if not m:
         return None
     name = m.group(2).strip().rstrip("-").strip()

@@ -77,6 +77,6 @@ def parse_plain(
         runner_up.score if runner_up else 0.0,
         merged,
         forced=options.layout is not None,
-        name_like_lines=name_like_lines(lines, body, first_line),
+        name_like_lines=0 if done.speakers else name_like_lines(lines, body, first_line),
     )
     return dataclasses.replace(done, layout=choice)
