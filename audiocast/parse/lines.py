@@ -191,6 +191,6 @@ def resolve_context(lines: list[Line]) -> list[Line]:
             and (headings[ln.text] >= 2 or named[ln.text] >= 1)
         ):
             ln = Line("label", ln.number, "", ln.text, header=True)
-        seen_turn = seen_turn or (ln.kind == "label" and bool(ln.text))
+        seen_turn = seen_turn or ln.kind == "label"
         out.append(ln)
     return out
