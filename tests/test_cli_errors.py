@@ -11,7 +11,7 @@ import audiocast.cli
 from audiocast.cli import cli
 
 
-def _broken(path: Path) -> None:
+def _broken(path: Path, options: object = None) -> None:
     raise ValueError("bytes must be in range(0, 256)")
 
 
