@@ -274,6 +274,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     is_flag=True,
     help="Write only the audio: no chapters JSON, captions or transcript.",
 )
+@click.option("--no-page", is_flag=True, help="No listener's page NAME.html beside the episode.")
 @LEXICON_OPTION
 @click.option("--only", "only", metavar="A..B", help="Render only segments A..B (from `parse`).")
 @click.option(
@@ -307,6 +308,7 @@ def render(
     loudness: float,
     no_master: bool,
     no_sidecars: bool,
+    no_page: bool,
     lexicon: Path | None,
     only: str | None,
     bitrate: int,
@@ -346,6 +348,7 @@ def render(
         master=not no_master,
         loudness=config.loudness if config.loudness is not None else loudness,
         sidecars=not no_sidecars,
+        page=not no_page,
         only=_only(only),
         bitrate=bitrate,
         progress=progress,
@@ -368,6 +371,7 @@ def render(
         if options.master:
             click.echo(result.loudness.format(), err=True)
         extra = f" + {len(result.sidecars)} sidecars" if result.sidecars else ""
+        extra += f" + page {result.page}" if result.page else ""
         click.echo(
             f"wrote {result.path} ({format_duration(result.duration)}, "
             f"{format_size(result.size)}){extra}"
@@ -550,6 +554,46 @@ def feed(
             err=True,
         )
     click.echo(f"wrote {output} ({count} episodes)")
+
+
+@cli.command()
+@click.argument("episode", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Page file [default: EPISODE.html]."
+)
+def page(episode: Path, output: Path | None) -> None:
+    """Write the listener's page of a rendered EPISODE from its tags and sidecars.
+
+    One self-contained HTML file (player, chapters, searchable transcript) that links to the
+    episode's files beside it; `render` writes it too unless --no-page.
+    """
+    from .export.page import write_page
+
+    click.echo(f"wrote {write_page(episode, output)}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Site folder.")
+@click.option(
+    "--show",
+    "show_file",
+    type=click.Path(path_type=Path),
+    help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
+)
+@click.option("--base-url", required=True, help="Public URL where the site will be served.")
+def site(directory: Path, output: Path, show_file: Path | None, base_url: str) -> None:
+    """Write the show's static site of the episodes in DIRECTORY into a folder.
+
+    index.html lists the episodes newest first; beside it, each episode's page, feed.xml, the
+    audio and its sidecars. Show settings come from the same show.yaml as `feed`.
+    """
+    from .export.feed import resolve_show_settings
+    from .export.site import build_site
+
+    show = resolve_show_settings(directory, show_file, {})
+    built = build_site(directory, output, show, base_url)
+    click.echo(f"wrote {built.index} ({len(built.episodes)} episodes)")
 
 
 @cli.group()

@@ -33,6 +33,8 @@ class RenderOptions:
     true_peak: float = -1.0
     sidecars: bool = True
     """Chapters JSON, WebVTT, SRT and JSON transcript beside the episode."""
+    page: bool = True
+    """The listener's page ``NAME.html`` beside the episode (``audiocast.export.page``)."""
     only: tuple[int, int] | None = None
     """Render only segments ``a..b`` (1-based numbers as ``audiocast parse`` shows them)."""
     bitrate: int = 96

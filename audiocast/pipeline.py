@@ -21,8 +21,9 @@ from .casting import Casting
 from .errors import AudiocastError, EngineError
 from .export.audio import Encoder, check_output
 from .export.loudness import settle_loudness
+from .export.page import page_for_render, page_path, stage_page
 from .export.sidecars import sidecar_paths, stage_sidecars
-from .export.tags import EpisodeTags, write_tags
+from .export.tags import EpisodeTags, duration_of, write_tags
 from .master import LoudnessReport
 from .master.stream import Mastering, MasteringStream
 from .mixdown import mixdown
@@ -47,6 +48,7 @@ class RenderResult:
     casting: Casting
     loudness: LoudnessReport
     warnings: tuple[str, ...] = ()
+    page: Path | None = None
 
 
 def _host(script: Script) -> str | None:
@@ -125,10 +127,18 @@ def render(source: str | Path | Script, options: RenderOptions | None = None) ->
         cues = captions(timeline.placements)
         _check_nothing_lost(plan, cues)
         marks = chapters(script, timeline, _host(script)) if options.only is None else []
-        write_tags(tmp_audio, EpisodeTags.from_script(script), marks)
+        tags = EpisodeTags.from_script(script)
+        write_tags(tmp_audio, tags, marks)
         sidecars = []
         if options.sidecars:
             sidecars = stage_sidecars(stack, output, marks, script.title, cues)
+        page = None
+        if options.page:
+            size, length = tmp_audio.stat().st_size, duration_of(tmp_audio) or timeline.duration
+            listing = page_for_render(
+                output, tags, marks, cues, duration=length, size=size, sidecars=options.sidecars
+            )
+            page = stage_page(stack, listing, page_path(output))
         # Leaving the ExitStack renames every temporary file into place, audio last.
 
     return RenderResult(
@@ -141,6 +151,7 @@ def render(source: str | Path | Script, options: RenderOptions | None = None) ->
         casting=casting,
         loudness=stream.report(total, correction),
         warnings=tuple(casting.warnings),
+        page=page,
     )
 
 

@@ -42,6 +42,7 @@ def result_to_dict(result: RenderResult) -> dict[str, Any]:
         "duration": round(result.duration, 3),
         "size": result.size,
         "sidecars": [str(p) for p in result.sidecars],
+        "page": str(result.page) if result.page else None,
         "chapters": [{"start": c.start, "end": c.end, "title": c.title} for c in result.chapters],
         "loudness": result.loudness.to_dict(),
         "cast": casting_to_dict(result.casting),

@@ -389,6 +389,30 @@ def _parse_chapter_time(text: str) -> float:
     return seconds
 
 
+def read_embedded_cover(path: Path) -> Cover | None:
+    """The cover art stored in the file (the first picture), or ``None`` when it has none."""
+    path = Path(path)
+    try:
+        audio = mutagen.File(path)
+    except mutagen.MutagenError as exc:
+        raise AudioError(f"cannot read tags: {exc}", path=path) from None
+    tags = getattr(audio, "tags", None)
+    if isinstance(tags, id3.ID3):
+        pictures = tags.getall("APIC")
+        return Cover(bytes(pictures[0].data), pictures[0].mime) if pictures else None
+    if isinstance(audio, MP4):
+        if tags is None or "covr" not in tags:
+            return None
+        covr = tags["covr"][0]
+        png = covr.imageformat == MP4Cover.FORMAT_PNG
+        return Cover(bytes(covr), "image/png" if png else "image/jpeg")
+    found = list(getattr(audio, "pictures", []))
+    for b64 in (tags.get("metadata_block_picture", []) if tags is not None else []) or []:
+        with contextlib.suppress(ValueError, mutagen.MutagenError):
+            found.append(Picture(base64.b64decode(b64)))
+    return Cover(bytes(found[0].data), found[0].mime) if found else None
+
+
 def read_tags(path: Path) -> dict[str, Any]:
     """The file's tags as plain values: title, show, author, date, description, language,
     genre, comment, explicit, cover (``{"mime", "bytes"}``), chapters (list of dicts).
