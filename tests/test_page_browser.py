@@ -405,7 +405,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_the_site_works_over_http(browser: Any, served_site: str) -> None:
+def test_the_site_works_over_http(browser: Any, served_site: str, tmp_path: Path) -> None:
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -418,6 +418,11 @@ def test_the_site_works_over_http(browser: Any, served_site: str) -> None:
         page.goto(served_site)
         titles = page.eval_on_selector_all(".episode-card h3 a", "as => as.map(a => a.textContent)")
         assert titles == ["Rain Gardens", HOSTILE_TITLE]
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(tmp_path / f"index-{width}.png"), full_page=True)
+            print(f"screenshot: {tmp_path / f'index-{width}.png'}")
         page.click("text=Rain Gardens")
         page.wait_for_function("document.getElementById('audio').readyState >= 1")
         page.click("#play")

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..atomic import atomic_path, check_writable
-from ..errors import InputError, UsageError
+from ..errors import UsageError
 from .feed import ShowSettings, build_feed, find_episodes
 from .page import (
     EpisodePage,
@@ -86,19 +86,14 @@ def build_site(episodes_dir: Path, output: Path, show: ShowSettings, base_url: s
     ``episodes_dir`` itself.
     """
     episodes_dir, output = Path(episodes_dir), Path(output)
+    feed_url = base_url.rstrip("/") + "/feed.xml"
+    feed = build_feed(episodes_dir, show, base_url, feed_url)  # no episodes: an InputError
     episodes = find_episodes(episodes_dir)
-    if not episodes:
-        raise InputError(
-            "no episodes found (.mp3, .m4a, .ogg, .opus)",
-            path=episodes_dir,
-            hint="render episodes into this folder first",
-        )
     if output.resolve() == episodes_dir.resolve():
         raise UsageError(
             "the site folder is the episodes folder", path=output, hint="pass another -o"
         )
     check_writable(output / "index.html")
-    feed_url = base_url.rstrip("/") + "/feed.xml"
     entries: list[SiteEntry] = []
     with contextlib.ExitStack() as stack:
         for episode in reversed(episodes):
@@ -115,7 +110,7 @@ def build_site(episodes_dir: Path, output: Path, show: ShowSettings, base_url: s
                 cover = f"{episode.audio.stem}.cover{suffix}"
                 _stage_bytes(stack, page.cover.data, output / cover)
             entries.append(SiteEntry(page=page, link=link, cover=cover))
-        _stage_bytes(stack, build_feed(episodes_dir, show, base_url, feed_url), output / "feed.xml")
+        _stage_bytes(stack, feed, output / "feed.xml")
         artwork = _artwork(show, base_url, episodes_dir)
         if artwork is not None:
             _stage_copy(stack, artwork, output / artwork.name)
