@@ -29,6 +29,7 @@ from typing import Any
 
 from .errors import VoiceError
 from .model import EMPTY, Script, Segment, VoiceProfile
+from .suggest import did_you_mean
 from .synth.base import Synthesizer
 from .voices import find_profile, resolve_voice
 
@@ -200,7 +201,7 @@ def _unmatched(
         if folded in used or folded in NARRATOR_KEYS:
             continue
         near = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
-        hint = f" (did you mean {near[0]}?)" if near else ""
+        hint = f" ({did_you_mean(near)})" if near else ""
         out.append(f"cast: {key!r} is not a speaker in this script{hint}; its entry is unused")
     return out
 

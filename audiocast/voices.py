@@ -20,6 +20,7 @@ import yaml
 from .errors import InputError, VoiceError
 from .model import VoiceProfile
 from .parse.yamlload import load_yaml
+from .suggest import did_you_mean
 from .synth.base import Synthesizer
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def parse_profile(text: str, path: str, filename: str = "") -> VoiceProfile:
             f"unknown key {key!r} in voice profile",
             path=path,
             line=lines.get(key),
-            hint=f"did you mean {near[0]}?" if near else f"keys: {', '.join(KEYS)}",
+            hint=did_you_mean(near, f"keys: {', '.join(KEYS)}"),
         )
     data = dict(data)
     data.setdefault("name", filename.rsplit(".", 1)[0])
@@ -186,7 +187,7 @@ def resolve_voice(
                 ) from None
         return profile
     near = difflib.get_close_matches(wanted, list(profiles), n=3, cutoff=0.5)
-    profile_hint = f"did you mean profile {', '.join(near)}?" if near else ""
+    profile_hint = did_you_mean(near, kind="profile")
     if engine is None:
         raise VoiceError(
             f"unknown voice profile {wanted!r}",

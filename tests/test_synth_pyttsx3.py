@@ -388,7 +388,7 @@ def test_an_expired_wait_is_counted(
     synth: Pyttsx3Synthesizer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The counters the load test relies on do move when a clip needs the safety net."""
-    monkeypatch.setattr("audiocast.synth.pyttsx3_backend.WAIT_SECONDS", 0.0)
+    monkeypatch.setattr("audiocast.synth.espeak.WAIT_SECONDS", 0.0)
     before = synth.stats()
     with pytest.raises(EngineError, match="ran over"):
         synth.synthesize("This one runs out of time at once.", voice(), tmp_path / "t.wav")

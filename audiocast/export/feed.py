@@ -32,6 +32,7 @@ from lxml import etree
 from ..atomic import atomic_path
 from ..errors import InputError
 from ..parse.yamlload import load_yaml, read_text_file
+from ..suggest import did_you_mean
 from .chapters import chapters_path
 from .tags import duration_of, read_tags
 
@@ -101,9 +102,7 @@ def _apple_category(value: str, path: Path | None, line: int | None) -> str:
         f"{value!r} is not an Apple Podcasts category",
         path=path,
         line=line,
-        hint=f"did you mean {', '.join(near)}?"
-        if near
-        else "one of " + ", ".join(APPLE_CATEGORIES),
+        hint=did_you_mean(near, "one of " + ", ".join(APPLE_CATEGORIES)),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from ..errors import EngineError, VoiceError
 from ..model import EngineVoice, VoiceProfile
+from ..suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "audiocast.synthesizers"
 
@@ -75,8 +76,7 @@ def engine_factory(name: str) -> Callable[[], Synthesizer]:
     table = _registry()
     if name not in table:
         near = difflib.get_close_matches(name, table, n=3)
-        choices = ", ".join(near or sorted(table))
-        hint = f"did you mean {choices}?" if near else f"choose from {choices}"
+        hint = did_you_mean(near, f"choose from {', '.join(sorted(table))}")
         raise VoiceError(f"unknown speech engine {name!r}", hint=hint)
     module_name, _, attr = table[name].partition(":")
     try:

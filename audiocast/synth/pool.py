@@ -16,22 +16,19 @@ import io
 import multiprocessing
 import os
 import shutil
-import signal
 import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
+from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from ..errors import AudiocastError, EngineError, VoiceError
+from ..errors import EngineError
 from ..model import Clip, SpeechRequest
 from .base import Synthesizer, get_synthesizer
 from .cache import ClipCache
-from .verify import ClipDefect, verify_wav
+from .worker import Outcome, Task, Worker, attempt, unpack_error
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds one request may take in a worker before the worker is killed and the request retried.
@@ -70,152 +67,6 @@ class SynthesisFailed(EngineError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class _Task:
-    key: str
-    request: SpeechRequest
-    out: Path
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    key: str
-    out: Path
-    status: Literal["ok", "retry", "fatal"]
-    reason: str = ""
-    error: tuple[str, str, str | None] | None = None
-    """For ``fatal``: (exception class name, message, hint), rebuilt in the parent."""
-
-
-def _pack(exc: AudiocastError) -> tuple[str, str, str | None]:
-    return (type(exc).__name__, exc.message, exc.hint)
-
-
-def _unpack(packed: tuple[str, str, str | None]) -> AudiocastError:
-    kind, message, hint = packed
-    cls = VoiceError if kind == "VoiceError" else EngineError
-    return cls(message, hint=hint)
-
-
-def _verify(path: Path, request: SpeechRequest) -> str | None:
-    """``None`` for a good clip, else why it is not (``ClipDefect.reason``)."""
-    try:
-        verify_wav(path, request.text, request.voice.rate * request.rate_scale)
-    except ClipDefect as exc:
-        return exc.reason
-    return None
-
-
-def _attempt(engine: Synthesizer, task: _Task) -> _Outcome:
-    """Synthesize and verify one request. Engine failures come back as outcomes, not raises."""
-    req = task.request
-    try:
-        engine.synthesize(req.text, req.voice, task.out, req.rate_scale)
-    except VoiceError as exc:
-        return _Outcome(task.key, task.out, "fatal", error=_pack(exc))
-    except AudiocastError as exc:
-        return _Outcome(task.key, task.out, "retry", reason=exc.message)
-    except Exception as exc:
-        # A third-party engine's own exception: retried like any failure, and named if it stays.
-        return _Outcome(task.key, task.out, "retry", reason=f"{type(exc).__name__}: {exc}")
-    reason = _verify(task.out, req)
-    if reason is not None:
-        return _Outcome(task.key, task.out, "retry", reason=reason)
-    return _Outcome(task.key, task.out, "ok")
-
-
-def _worker_main(conn: Connection, engine_name: str) -> None:
-    """Run in a worker process: one engine, requests in, outcomes out, until ``None`` or EOF."""
-    # Ctrl-C is the parent's to handle: it stops workers itself, promptly and cleanly.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Engines print (pyttsx3: "Audio saved to ..."), and stdout may be the user's output.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.close(devnull)
-    try:
-        engine = get_synthesizer(engine_name)
-        version = engine.version()
-    except AudiocastError as exc:
-        conn.send(("fatal", _pack(exc)))
-        return
-    except Exception as exc:
-        conn.send(("fatal", ("EngineError", f"{engine_name} cannot start: {exc}", None)))
-        return
-    conn.send(("ready", version))
-    try:
-        while True:
-            task = conn.recv()
-            if task is None:
-                break
-            conn.send(("outcome", _attempt(engine, task)))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        pass  # the parent is gone or stopping us
-    finally:
-        engine.close()
-
-
-class _Worker:
-    def __init__(self, ctx: Any, engine: str, number: int) -> None:
-        parent_end, child_end = ctx.Pipe(duplex=True)
-        self.process: BaseProcess = ctx.Process(
-            target=_worker_main,
-            args=(child_end, engine),
-            name=f"audiocast-synth-{number}",
-            daemon=True,
-        )
-        self._child_end: Connection | None = child_end
-        self.conn: Connection = parent_end
-        self.ready = False
-        self.tasks: deque[_Task] = deque()
-        """Sent and not yet answered, oldest first: the worker is busy with the first."""
-        self.deadline = 0.0
-        """When the first task is overdue."""
-        self.started = False
-
-    def start(self) -> None:
-        """Start the process; call once the worker is where ``close`` will find it, since a
-        Ctrl-C held back during the start is raised as soon as it returns."""
-        with _sigint_blocked():
-            self.process.start()
-            self.started = True
-        if self._child_end is not None:
-            self._child_end.close()
-            self._child_end = None
-
-    def stop(self, grace: float) -> None:
-        """Wait up to ``grace`` seconds for the process to end, then end it."""
-        if self._child_end is not None:
-            self._child_end.close()
-        if not self.started:
-            self.conn.close()
-            return
-        if grace > 0:
-            self.process.join(grace)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(1.0)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
-        self.process.close()
-
-
-@contextlib.contextmanager
-def _sigint_blocked() -> Iterator[None]:
-    """Hold Ctrl-C back while a child starts: the child inherits the blocked mask through exec,
-    so a Ctrl-C sent to the whole process group cannot break it while it imports; the parent
-    gets its Ctrl-C as soon as the mask is restored."""
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks, nothing to hold
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 class SynthesisPool:
     """Synthesize many requests in parallel; use as a context manager.
 
@@ -247,7 +98,7 @@ class SynthesisPool:
         self.timeout = timeout
         self.in_process = self.jobs == 1 if in_process is None else in_process
         self._ctx = multiprocessing.get_context("spawn")
-        self._workers: list[_Worker] = []
+        self._workers: list[Worker] = []
         self.workers_started = 0
         """Worker processes started so far, replacements included."""
         self._early_deaths = 0
@@ -256,7 +107,7 @@ class SynthesisPool:
         self._tmpdir: Path | None = None
         self._serial = 0
         self._busy = False
-        self._pending: deque[_Task] = deque()
+        self._pending: deque[Task] = deque()
         self._waiting: dict[str, list[int]] = {}
         self._ready: dict[int, Clip] = {}
         self._attempts: dict[str, int] = {}
@@ -370,10 +221,10 @@ class SynthesisPool:
         self._waiting[key] = [index]
         self._pending.append(self._task(key, self._requests[index]))
 
-    def _task(self, key: str, request: SpeechRequest) -> _Task:
+    def _task(self, key: str, request: SpeechRequest) -> Task:
         assert self._tmpdir is not None
         self._serial += 1
-        return _Task(key, request, self._tmpdir / f"{self._serial:08d}-{key[:16]}.wav")
+        return Task(key, request, self._tmpdir / f"{self._serial:08d}-{key[:16]}.wav")
 
     def _mark_ready(self, indexes: list[int], clip: Clip) -> None:
         for index in indexes:
@@ -388,7 +239,7 @@ class SynthesisPool:
             if self._pending:
                 task = self._pending.popleft()
                 with contextlib.redirect_stdout(io.StringIO()):
-                    outcome = _attempt(self._engine, task)
+                    outcome = attempt(self._engine, task)
                 self._settle(task, outcome)
             return
         # One worker per pending job, up to ``jobs``; a starting or idle worker counts.
@@ -428,23 +279,23 @@ class SynthesisPool:
             elif worker.tasks and time.monotonic() >= worker.deadline:
                 self._replace(worker, f"no clip after {self.timeout:g} s")
 
-    def _on_message(self, worker: _Worker, message: tuple[Any, ...]) -> None:
+    def _on_message(self, worker: Worker, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "ready":
             worker.ready = True
         elif kind == "fatal":
-            raise _unpack(message[1])
+            raise unpack_error(message[1])
         elif kind == "outcome":
             task = worker.tasks.popleft()
             if worker.tasks:
                 worker.deadline = time.monotonic() + self.timeout
             self._settle(task, message[1])
 
-    def _settle(self, task: _Task, outcome: _Outcome) -> None:
+    def _settle(self, task: Task, outcome: Outcome) -> None:
         try:
             if outcome.status == "fatal":
                 assert outcome.error is not None
-                raise _unpack(outcome.error)
+                raise unpack_error(outcome.error)
             if outcome.status == "ok":
                 self.synthesized += 1
                 clip = self.cache.put(task.key, task.out)
@@ -454,7 +305,7 @@ class SynthesisPool:
         finally:
             task.out.unlink(missing_ok=True)
 
-    def _retry(self, task: _Task, reason: str) -> None:
+    def _retry(self, task: Task, reason: str) -> None:
         attempts = self._attempts.get(task.key, 0) + 1
         self._attempts[task.key] = attempts
         if attempts > self.retries:
@@ -462,7 +313,7 @@ class SynthesisPool:
             raise SynthesisFailed(index, self._total, task.request.text, attempts, reason)
         self._pending.appendleft(self._task(task.key, task.request))
 
-    def _replace(self, worker: _Worker, reason: str) -> None:
+    def _replace(self, worker: Worker, reason: str) -> None:
         tasks, worker.tasks = worker.tasks, deque()
         self._workers.remove(worker)
         worker.stop(0.0)
@@ -487,6 +338,6 @@ class SynthesisPool:
 
     def _spawn(self) -> None:
         self.workers_started += 1
-        worker = _Worker(self._ctx, self.engine_name, self.workers_started)
+        worker = Worker(self._ctx, self.engine_name, self.workers_started)
         self._workers.append(worker)
         worker.start()
