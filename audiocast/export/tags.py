@@ -21,15 +21,15 @@ from typing import Any
 import mutagen
 from mutagen import id3
 from mutagen.flac import FLAC, Picture
-from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4Cover
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
-from mutagen.wave import WAVE
 
 from ..errors import AudioError, InputError
 from ..model import Chapter, Script
-from .chapters import chapter_ends
+from .id3tags import read_id3, read_id3_chapters, write_id3
+from .tag_tables import MP4 as MP4_ATOMS
+from .tag_tables import VORBIS, Row
 
 
 @dataclass(frozen=True)
@@ -90,19 +90,6 @@ def read_cover(path: Path) -> Cover:
     )
 
 
-# ID3 TLAN wants ISO 639-2; the few languages eSpeak speaks best, the rest passed through.
-_ISO639_2 = {
-    "en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld", "pt": "por",
-    "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "ru": "rus",
-    "ja": "jpn", "zh": "zho", "ko": "kor", "ar": "ara", "hi": "hin", "tr": "tur", "el": "ell",
-}  # fmt: skip
-
-
-def _lang3(language: str) -> str:
-    base = language.lower().replace("_", "-").split("-")[0]
-    return _ISO639_2.get(base, base)
-
-
 def write_tags(path: Path, tags: EpisodeTags, chapters: Sequence[Chapter] = ()) -> None:
     """Write ``tags`` and ``chapters`` into the audio file at ``path`` (format from its suffix).
 
@@ -113,10 +100,10 @@ def write_tags(path: Path, tags: EpisodeTags, chapters: Sequence[Chapter] = ()) 
     cover = read_cover(tags.cover) if tags.cover is not None else None
     suffix = path.suffix.lower()
     try:
-        if suffix == ".mp3":
-            _write_id3(path, tags, chapters, cover, wave=False)
-        elif suffix == ".wav":
-            _write_id3(path, tags, chapters, cover, wave=True)
+        if suffix in (".mp3", ".wav"):
+            write_id3(
+                path, tags, chapters, cover, wave=suffix == ".wav", duration=duration_of(path)
+            )
         elif suffix in (".ogg", ".oga", ".opus", ".flac"):
             _write_vorbis(path, tags, chapters, cover)
         elif suffix in (".m4a", ".mp4", ".m4b", ".aac"):
@@ -127,129 +114,12 @@ def write_tags(path: Path, tags: EpisodeTags, chapters: Sequence[Chapter] = ()) 
         raise AudioError(f"cannot write tags: {exc}", path=path) from None
 
 
-def _id3_frames(
-    tags: EpisodeTags, chapters: Sequence[Chapter], cover: Cover | None, duration: float | None
-) -> list[id3.Frame]:
-    utf8 = id3.Encoding.UTF8
-    frames: list[id3.Frame] = []
-
-    def text(frame: type[id3.Frame], value: str | None) -> None:
+def _fill(container: Any, table: Sequence[Row], tags: EpisodeTags) -> None:
+    """Set every tag of ``table`` that has a value for ``tags``."""
+    for row in table:
+        value = row.value(tags)
         if value:
-            frames.append(frame(encoding=utf8, text=[value]))
-
-    text(id3.TIT2, tags.title)
-    text(id3.TALB, tags.show)
-    # Podcast apps show the artist as the show's name; the script's author is its text writer.
-    text(id3.TPE1, tags.show or tags.author)
-    text(id3.TPE2, tags.show or tags.author)
-    text(id3.TEXT, tags.author)
-    text(id3.TDRC, tags.date)
-    text(id3.TLAN, _lang3(tags.language) if tags.language else None)
-    text(id3.TCON, "Podcast")
-    text(id3.TDES, tags.description)
-    if tags.description:
-        frames.append(id3.COMM(encoding=utf8, lang="eng", desc="", text=[tags.description]))
-    if tags.comment:
-        frames.append(id3.COMM(encoding=utf8, lang="eng", desc="comment", text=[tags.comment]))
-    # iTunes' podcast flag: harmless elsewhere, makes iTunes/Music file it as a podcast.
-    frames.append(id3.PCST(value=1))
-    if tags.explicit:
-        frames.append(id3.TXXX(encoding=utf8, desc="ITUNESADVISORY", text=["1"]))
-    if cover:
-        frames.append(
-            id3.APIC(
-                encoding=utf8, mime=cover.mime, type=id3.PictureType.COVER_FRONT, desc="Cover",
-                data=cover.data,
-            )
-        )  # fmt: skip
-    ids = [f"chp{i}" for i in range(len(chapters))]
-    for element_id, chapter, end in zip(
-        ids, chapters, chapter_ends(chapters, duration), strict=True
-    ):
-        frames.append(
-            id3.CHAP(
-                element_id=element_id,
-                start_time=round(chapter.start * 1000),
-                end_time=round(end * 1000),
-                # 0xFFFFFFFF: "no byte offset", so players seek by time.
-                start_offset=0xFFFFFFFF,
-                end_offset=0xFFFFFFFF,
-                sub_frames=[id3.TIT2(encoding=utf8, text=[chapter.title])],
-            )
-        )
-    if ids:
-        frames.append(
-            id3.CTOC(
-                element_id="toc",
-                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
-                child_element_ids=ids,
-                sub_frames=[id3.TIT2(encoding=utf8, text=["Chapters"])],
-            )
-        )
-    return frames
-
-
-def _write_id3(
-    path: Path,
-    tags: EpisodeTags,
-    chapters: Sequence[Chapter],
-    cover: Cover | None,
-    *,
-    wave: bool,
-) -> None:
-    container: Any
-    if wave:
-        container = WAVE(path)
-        if container.tags is None:
-            container.add_tags()
-        frames = container.tags
-        frames.clear()
-    else:
-        MP3(path)  # raises (HeaderNotFoundError) unless the file really is MPEG audio
-        frames = _ChapterOrderedID3()
-    # The last chapter ends with the audio (CHAP needs an end time).
-    for frame in _id3_frames(tags, chapters, cover, duration_of(path)):
-        frames.add(frame)
-    if wave:
-        container.save(v2_version=4)
-    else:
-        # A fresh tag replaces whatever the encoder wrote (ffmpeg's own TSSE and the like).
-        frames.save(path, v2_version=4, v1=id3.ID3v1SaveOptions.REMOVE)
-
-
-class _ChapterOrderedID3(id3.ID3):
-    """ID3 that writes CHAP frames in time order.
-
-    mutagen orders frames by size, and ffmpeg (and players that ignore CTOC) list chapters in
-    file order, so a long title would move its chapter down the list. Only the order of the
-    CHAP frames among themselves changes; every other frame keeps mutagen's place for it.
-    """
-
-    def _write(self, config: Any) -> bytearray:
-        data = bytes(super()._write(config))
-        frames: list[bytes] = []
-        offset = 0
-        while offset + 10 <= len(data):
-            raw = data[offset + 4 : offset + 8]
-            if config.v2_version == 4:
-                size = (raw[0] << 21) | (raw[1] << 14) | (raw[2] << 7) | raw[3]
-            else:
-                size = int.from_bytes(raw, "big")
-            frames.append(data[offset : offset + 10 + size])
-            offset += 10 + size
-        if offset != len(data):  # not the layout we expect: keep mutagen's order
-            return bytearray(data)
-        slots = [i for i, f in enumerate(frames) if f[:4] == b"CHAP"]
-
-        def start_ms(frame: bytes) -> int:
-            body = frame[10:]
-            at = body.index(b"\0") + 1
-            return int.from_bytes(body[at : at + 4], "big")
-
-        ordered = sorted((frames[i] for i in slots), key=start_ms)
-        for i, frame in zip(slots, ordered, strict=True):
-            frames[i] = frame
-        return bytearray().join(frames)
+            container[row.tag] = [value]
 
 
 def _chapter_time(seconds: float) -> str:
@@ -274,21 +144,7 @@ def _write_vorbis(
     if audio.tags is None:
         audio.add_tags()
     audio.tags.clear()
-    fields = {
-        "TITLE": tags.title,
-        "ALBUM": tags.show,
-        "ARTIST": tags.show or tags.author,
-        "ALBUMARTIST": tags.show or tags.author,
-        "LYRICIST": tags.author,
-        "DATE": tags.date,
-        "DESCRIPTION": tags.description,
-        "LANGUAGE": tags.language,
-        "GENRE": "Podcast",
-        "COMMENT": tags.comment,
-    }
-    for key, value in fields.items():
-        if value:
-            audio.tags[key] = [value]
+    _fill(audio.tags, VORBIS, tags)
     if tags.explicit:
         audio.tags["ITUNESADVISORY"] = ["1"]
     for i, chapter in enumerate(chapters, 1):
@@ -313,21 +169,7 @@ def _write_mp4(path: Path, tags: EpisodeTags, cover: Cover | None) -> None:
     if audio.tags is None:
         audio.add_tags()
     audio.tags.clear()
-    fields = {
-        "\xa9nam": tags.title,
-        "\xa9alb": tags.show,
-        "\xa9ART": tags.show or tags.author,
-        "aART": tags.show or tags.author,
-        "\xa9wrt": tags.author,
-        "\xa9day": tags.date,
-        "desc": tags.description,
-        "ldes": tags.description,
-        "\xa9cmt": tags.comment,
-    }
-    for key, value in fields.items():
-        if value:
-            audio.tags[key] = [value]
-    audio.tags["\xa9gen"] = ["Podcast"]
+    _fill(audio.tags, MP4_ATOMS, tags)
     audio.tags["pcst"] = True
     audio.tags["rtng"] = [1 if tags.explicit else 0]
     if cover:
@@ -355,21 +197,7 @@ def read_chapters(path: Path) -> list[Chapter]:
         return []
     tags = audio.tags
     if isinstance(tags, id3.ID3):
-        chaps = {f.element_id: f for f in tags.getall("CHAP")}
-        order = [cid for toc in tags.getall("CTOC") for cid in toc.child_element_ids]
-        order += sorted((c for c in chaps if c not in order), key=lambda c: chaps[c].start_time)
-        out = []
-        for cid in order:
-            if cid not in chaps:
-                continue
-            frame = chaps[cid]
-            titles = [str(f) for f in frame.sub_frames.getall("TIT2")]
-            out.append(
-                Chapter(
-                    frame.start_time / 1000, titles[0] if titles else cid, frame.end_time / 1000
-                )
-            )
-        return out
+        return read_id3_chapters(tags)
     if hasattr(tags, "keys") and not isinstance(audio, MP4):
         found: list[Chapter] = []
         i = 1
@@ -429,47 +257,21 @@ def read_tags(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     tags = audio.tags
     if isinstance(tags, id3.ID3):
-        names = {
-            "TIT2": "title", "TALB": "show", "TPE1": "artist", "TEXT": "author", "TDRC": "date",
-            "TDES": "description", "TLAN": "language", "TCON": "genre",
-        }  # fmt: skip
-        for frame_id, key in names.items():
-            frame = tags.get(frame_id)
-            if frame is not None and frame.text:
-                out[key] = str(frame.text[0])
-        for comm in tags.getall("COMM"):
-            key = "comment" if comm.desc == "comment" else "description"
-            out.setdefault(key, str(comm.text[0]) if comm.text else "")
-        advisory = tags.getall("TXXX:ITUNESADVISORY")
-        out["explicit"] = bool(advisory and str(advisory[0].text[0]) == "1")
-        pictures = tags.getall("APIC")
-        if pictures:
-            out["cover"] = {"mime": pictures[0].mime, "bytes": len(pictures[0].data)}
+        out.update(read_id3(tags))
     elif isinstance(audio, MP4) and tags is not None:
-        names = {
-            "\xa9nam": "title", "\xa9alb": "show", "\xa9ART": "artist", "\xa9wrt": "author",
-            "\xa9day": "date",
-            "desc": "description", "\xa9gen": "genre", "\xa9cmt": "comment",
-        }  # fmt: skip
-        for atom, key in names.items():
-            if atom in tags:
-                out[key] = _first(tags[atom])
+        for row in MP4_ATOMS:
+            if row.key and row.tag in tags:
+                out[row.key] = _first(tags[row.tag])
         out["explicit"] = bool(tags.get("rtng", [0])[0] == 1)
         if "covr" in tags:
             covr = tags["covr"][0]
             mime = "image/png" if covr.imageformat == MP4Cover.FORMAT_PNG else "image/jpeg"
             out["cover"] = {"mime": mime, "bytes": len(bytes(covr))}
     elif tags is not None:
-        names = {
-            "title": "title", "album": "show", "artist": "artist", "lyricist": "author",
-            "date": "date",
-            "description": "description", "language": "language", "genre": "genre",
-            "comment": "comment",
-        }  # fmt: skip
-        for field, key in names.items():
-            value = tags.get(field)
-            if value:
-                out[key] = _first(value)
+        for row in VORBIS:
+            value = tags.get(row.tag.lower()) if row.key else None
+            if row.key and value:
+                out[row.key] = _first(value)
         out["explicit"] = _first(tags.get("itunesadvisory")) == "1"
         pictures = list(getattr(audio, "pictures", []))
         for b64 in tags.get("metadata_block_picture", []) or []:
