@@ -50,7 +50,11 @@ def run(engine: str, voice: VoiceProfile, texts: list[str], jobs: int, cache: Cl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", default="pyttsx3")
+    parser.add_argument(
+        "--engine",
+        default="pyttsx3",
+        help="a registered engine; the tests' fake engine needs PYTHONPATH=tests/support",
+    )
     parser.add_argument("--voice", default=None, help="engine voice id")
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])

@@ -1,5 +1,11 @@
 """Shared fixtures: a private clip cache, tiny scripts, fake-engine voices, audio helpers.
 
+The fault-injecting ``fake`` engine (``support/audiocast_fake.py``) is registered the way a
+third-party engine is: ``support/`` holds its module and a ``dist-info`` with an
+``audiocast.synthesizers`` entry point, and goes on ``sys.path`` here and on ``PYTHONPATH`` for
+the CLI subprocesses (spawned pool workers inherit ``sys.path``). It is not in the production
+engine table.
+
 Every test runs with ``AUDIOCAST_CACHE_DIR`` pointing into pytest's temporary folders, so no test
 reads or writes the user's real clip cache. The cache is shared by the session: re-rendering the
 same sentence with the same voice is a cache hit, which keeps the render tests fast.
@@ -7,6 +13,7 @@ same sentence with the same voice is a cache hit, which keeps the render tests f
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -16,6 +23,10 @@ import numpy as np
 import pytest
 
 from audiocast.runtime import find_ffmpeg
+
+SUPPORT = Path(__file__).parent / "support"
+if str(SUPPORT) not in sys.path:
+    sys.path.insert(0, str(SUPPORT))
 
 TWO_SPEAKERS = """\
 ---
@@ -51,6 +62,8 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def private_cache(monkeypatch: pytest.MonkeyPatch, session_cache: Path) -> Path:
     """Never touch the user's cache, in this process or in the CLI subprocesses tests start."""
     monkeypatch.setenv("AUDIOCAST_CACHE_DIR", str(session_cache))
+    path = os.environ.get("PYTHONPATH")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(SUPPORT), *([path] if path else [])]))
     monkeypatch.delenv("AUDIOCAST_FAKE_FAULTS", raising=False)
     return session_cache
 

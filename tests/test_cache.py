@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.io.wavfile
+from audiocast_fake import FakeSynthesizer
 
 from audiocast.errors import EngineError, OutputError
 from audiocast.model import SpeechRequest, VoiceProfile
 from audiocast.synth import cache as cache_module
 from audiocast.synth.cache import ClipCache, default_cache_dir
-from audiocast.synth.fake import FakeSynthesizer
 
 VOICE = VoiceProfile(name="host", voice_id="fake-alto", engine="fake", description="warm")
 REQUEST = SpeechRequest("The harbour opens at dawn.", VOICE)

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from audiocast_fake import FakeSynthesizer
 
 from audiocast.errors import EngineError, VoiceError
 from audiocast.model import Clip, SpeechRequest, VoiceProfile
 from audiocast.synth.cache import ClipCache
-from audiocast.synth.fake import FakeSynthesizer
 from audiocast.synth.pool import LOOKAHEAD_PER_JOB, SynthesisFailed, SynthesisPool
 
 ALTO = VoiceProfile(name="host", voice_id="fake-alto", engine="fake")
@@ -365,3 +365,17 @@ def test_real_engine_with_two_workers(tmp_path: Path) -> None:
         assert verify_wav(clip.path, text, voice.rate) == clip
         assert clip.sample_rate == 22_050
     assert clips[2].duration > clips[0].duration
+
+
+def test_the_fake_engine_is_registered_by_the_tests_not_shipped() -> None:
+    """The fault-injecting engine is a test double: outside the suite (no tests/support on the
+    path) the engine table holds only the real engines."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = "from audiocast.synth.base import available_engines; print(available_engines())"
+    shipped = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "pyttsx3" in shipped and "fake" not in shipped
+    from audiocast.synth.base import available_engines
+
+    assert "fake" in available_engines()  # registered here through its entry point

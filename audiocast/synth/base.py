@@ -56,7 +56,6 @@ class Synthesizer(Protocol):
 # Engines that ship with audiocast; entry points add to these and may override them.
 _BUILTIN: dict[str, str] = {
     "pyttsx3": "audiocast.synth.pyttsx3_backend:Pyttsx3Synthesizer",
-    "fake": "audiocast.synth.fake:FakeSynthesizer",
 }
 
 

@@ -42,9 +42,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EngineError, VoiceError
-from ..model import EngineVoice, VoiceProfile
-from .verify import expected_seconds
+from audiocast.errors import EngineError, VoiceError
+from audiocast.model import EngineVoice, VoiceProfile
+from audiocast.synth.verify import expected_seconds
 
 SAMPLE_RATE = 22_050
 FAULTS_ENV = "AUDIOCAST_FAKE_FAULTS"
