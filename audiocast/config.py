@@ -10,7 +10,7 @@ from typing import Any
 from .errors import InputError
 from .model import AUDIO_EXTENSIONS, Bumper, Gaps
 from .parse.options import ParseOptions, options_from_mapping
-from .parse.yamlload import load_yaml, read_text_file
+from .settings import load_yaml, read_text_file
 
 KNOWN = {"cast", "gaps", "loudness", "intro", "outro", "voices", "lexicon", "speakers", "aliases"}
 

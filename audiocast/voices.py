@@ -19,7 +19,7 @@ import yaml
 
 from .errors import InputError, VoiceError
 from .model import VoiceProfile
-from .parse.yamlload import load_yaml
+from .settings import load_yaml
 from .suggest import did_you_mean
 from .synth.base import Synthesizer
 

@@ -31,7 +31,7 @@ from lxml import etree
 
 from ..atomic import atomic_path
 from ..errors import InputError
-from ..parse.yamlload import load_yaml, read_text_file
+from ..settings import load_yaml, read_text_file
 from ..suggest import did_you_mean
 from .chapters import chapters_path
 from .tags import duration_of, read_tags

@@ -19,7 +19,7 @@ import yaml
 
 from ..errors import InputError
 from ..model import Script
-from ..parse.yamlload import load_yaml, read_text_file
+from ..settings import load_yaml, read_text_file
 
 PHONEMES = re.compile(r"\[\[[^\[\]]*\]\]")
 

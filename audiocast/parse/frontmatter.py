@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .yamlload import key_lines, load_yaml
+from ..settings import key_lines, load_yaml
 
 _CLOSE = re.compile(r"^(?:---|\.\.\.)\s*$")
 

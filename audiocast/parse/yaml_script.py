@@ -22,10 +22,10 @@ import yaml
 
 from ..errors import ScriptError
 from ..model import Metadata, Segment
+from ..settings import key_lines, load_yaml, node_line
 from .assemble import SpeakerRegistry
 from .cues import split_rate
 from .metadata import build_metadata
-from .yamlload import key_lines, load_yaml, node_line
 
 _RESERVED = frozenset(("speaker", "text", "narration", "cue", "pause", "chapter", "rate", "role"))
 

@@ -1,4 +1,6 @@
-"""YAML with line numbers: the data and the node tree from one parse, errors as InputError."""
+"""Settings files (config, show.yaml, voice profiles, lexicons, front matter, YAML scripts):
+small UTF-8 files read whole, YAML with line numbers (the data and the node tree from one
+parse), every error an InputError naming the file and line."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ _Loader: type = yaml.SafeLoader
 
 def read_text_file(path: Path, what: str) -> str:
     """A small UTF-8 settings file's text; ``InputError`` naming it when missing or unreadable."""
-    from ..errors import InputError
+    from .errors import InputError
 
     try:
         return Path(path).read_text(encoding="utf-8")
@@ -32,7 +34,7 @@ def load_yaml(text: str, path: str | Path, what: str, first_line: int = 1) -> tu
 
     Raises InputError naming the file and the line of the YAML error.
     """
-    from ..errors import InputError
+    from .errors import InputError
 
     loader = _Loader(text)
     try:
@@ -80,7 +82,7 @@ def _nodes(root: Any) -> Iterator[Any]:
 def _check_keys(root: Any, path: str | Path, what: str, first_line: int) -> None:
     """A key written twice in one mapping: PyYAML keeps the last and drops the rest silently
     (a second ``segments:`` would lose every turn of the first)."""
-    from ..errors import InputError
+    from .errors import InputError
 
     for node in _nodes(root):
         if not isinstance(node, yaml.MappingNode):
