@@ -65,7 +65,8 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     from scipy.signal import resample_poly
 
     g = gcd(SAMPLE_RATE, rate)
-    return resample_poly(samples, SAMPLE_RATE // g, rate // g).astype(np.float32)
+    out: np.ndarray = resample_poly(samples, SAMPLE_RATE // g, rate // g).astype(np.float32)
+    return out
 
 
 def trim_silence(
@@ -118,7 +119,8 @@ def decode_file(path: Path, seconds: float | None = None) -> np.ndarray:
         raise InputError(
             f"cannot decode audio: {reason}", path=path, hint="use a valid mp3, wav or ogg file"
         )
-    return np.frombuffer(proc.stdout, dtype="<f4").copy()
+    samples: np.ndarray = np.frombuffer(proc.stdout, dtype="<f4").copy()
+    return samples
 
 
 def _to_array(segment: AudioSegment) -> np.ndarray:

@@ -12,8 +12,8 @@ import numpy as np
 
 from .errors import EngineError
 from .master.stream import MasteringStream, Samples
-from .mix import SAMPLE_RATE, decode_file, duck_under, join, read_clip, silence, sting, trim_silence
-from .model import Clip, Gaps, Script
+from .mix import decode_file, duck_under, join, read_clip, silence, sting, trim_silence
+from .model import SAMPLE_RATE, Clip, Gaps, Script
 from .plan import BumperPlan, Pause, Plan, Utterance
 from .timeline import Timeline
 

@@ -205,7 +205,9 @@ def resolve_voice(
     return candidate
 
 
-def voices_report(extra_dirs: Sequence[Path] = (), engine: Synthesizer | None = None) -> dict:
+def voices_report(
+    extra_dirs: Sequence[Path] = (), engine: Synthesizer | None = None
+) -> dict[str, Any]:
     """Everything ``audiocast voices --json`` shows, as JSON-safe data."""
     report: dict[str, Any] = {
         "profiles": [

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mutagen import id3
-from mutagen.mp3 import MP3
-from mutagen.wave import WAVE
 
 from ..model import Chapter
 from .chapters import chapter_ends
+from .mutagen_io import ChapterOrderedID3, id3_frame, open_as
 from .tag_tables import ID3_TEXT
 
 if TYPE_CHECKING:
@@ -24,23 +23,27 @@ def id3_frames(
     utf8 = id3.Encoding.UTF8
     frames: list[id3.Frame] = []
 
-    def text(frame: type[id3.Frame], value: str | None) -> None:
+    def text(frame: str, value: str | None) -> None:
         if value:
-            frames.append(frame(encoding=utf8, text=[value]))
+            frames.append(id3_frame(frame, encoding=utf8, text=[value]))
 
     for row in ID3_TEXT:
-        text(getattr(id3, row.tag), row.value(tags))
+        text(row.tag, row.value(tags))
     if tags.description:
-        frames.append(id3.COMM(encoding=utf8, lang="eng", desc="", text=[tags.description]))
+        frames.append(
+            id3_frame("COMM", encoding=utf8, lang="eng", desc="", text=[tags.description])
+        )
     if tags.comment:
-        frames.append(id3.COMM(encoding=utf8, lang="eng", desc="comment", text=[tags.comment]))
+        frames.append(
+            id3_frame("COMM", encoding=utf8, lang="eng", desc="comment", text=[tags.comment])
+        )
     # iTunes' podcast flag: harmless elsewhere, makes iTunes/Music file it as a podcast.
-    frames.append(id3.PCST(value=1))
+    frames.append(id3_frame("PCST", value=1))
     if tags.explicit:
-        frames.append(id3.TXXX(encoding=utf8, desc="ITUNESADVISORY", text=["1"]))
+        frames.append(id3_frame("TXXX", encoding=utf8, desc="ITUNESADVISORY", text=["1"]))
     if cover:
         frames.append(
-            id3.APIC(
+            id3_frame("APIC",
                 encoding=utf8, mime=cover.mime, type=id3.PictureType.COVER_FRONT, desc="Cover",
                 data=cover.data,
             )
@@ -50,23 +53,25 @@ def id3_frames(
         ids, chapters, chapter_ends(chapters, duration), strict=True
     ):
         frames.append(
-            id3.CHAP(
+            id3_frame(
+                "CHAP",
                 element_id=element_id,
                 start_time=round(chapter.start * 1000),
                 end_time=round(end * 1000),
                 # 0xFFFFFFFF: "no byte offset", so players seek by time.
                 start_offset=0xFFFFFFFF,
                 end_offset=0xFFFFFFFF,
-                sub_frames=[id3.TIT2(encoding=utf8, text=[chapter.title])],
+                sub_frames=[id3_frame("TIT2", encoding=utf8, text=[chapter.title])],
             )
         )
     if ids:
         frames.append(
-            id3.CTOC(
+            id3_frame(
+                "CTOC",
                 element_id="toc",
                 flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
                 child_element_ids=ids,
-                sub_frames=[id3.TIT2(encoding=utf8, text=["Chapters"])],
+                sub_frames=[id3_frame("TIT2", encoding=utf8, text=["Chapters"])],
             )
         )
     return frames
@@ -85,14 +90,14 @@ def write_id3(
     ``duration``."""
     container: Any
     if wave:
-        container = WAVE(path)
+        container = open_as("wave", path)
         if container.tags is None:
             container.add_tags()
         frames = container.tags
         frames.clear()
     else:
-        MP3(path)  # raises (HeaderNotFoundError) unless the file really is MPEG audio
-        frames = _ChapterOrderedID3()
+        open_as("mp3", path)  # raises (HeaderNotFoundError) unless the file really is MPEG audio
+        frames = ChapterOrderedID3()
     # The last chapter ends with the audio (CHAP needs an end time).
     for frame in id3_frames(tags, chapters, cover, duration):
         frames.add(frame)
@@ -101,41 +106,6 @@ def write_id3(
     else:
         # A fresh tag replaces whatever the encoder wrote (ffmpeg's own TSSE and the like).
         frames.save(path, v2_version=4, v1=id3.ID3v1SaveOptions.REMOVE)
-
-
-class _ChapterOrderedID3(id3.ID3):
-    """ID3 that writes CHAP frames in time order.
-
-    mutagen orders frames by size, and ffmpeg (and players that ignore CTOC) list chapters in
-    file order, so a long title would move its chapter down the list. Only the order of the
-    CHAP frames among themselves changes; every other frame keeps mutagen's place for it.
-    """
-
-    def _write(self, config: Any) -> bytearray:
-        data = bytes(super()._write(config))
-        frames: list[bytes] = []
-        offset = 0
-        while offset + 10 <= len(data):
-            raw = data[offset + 4 : offset + 8]
-            if config.v2_version == 4:
-                size = (raw[0] << 21) | (raw[1] << 14) | (raw[2] << 7) | raw[3]
-            else:
-                size = int.from_bytes(raw, "big")
-            frames.append(data[offset : offset + 10 + size])
-            offset += 10 + size
-        if offset != len(data):  # not the layout we expect: keep mutagen's order
-            return bytearray(data)
-        slots = [i for i, f in enumerate(frames) if f[:4] == b"CHAP"]
-
-        def start_ms(frame: bytes) -> int:
-            body = frame[10:]
-            at = body.index(b"\0") + 1
-            return int.from_bytes(body[at : at + 4], "big")
-
-        ordered = sorted((frames[i] for i in slots), key=start_ms)
-        for i, frame in zip(slots, ordered, strict=True):
-            frames[i] = frame
-        return bytearray().join(frames)
 
 
 def read_id3(tags: Any) -> dict[str, Any]:

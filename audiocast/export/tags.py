@@ -11,7 +11,6 @@ Tags are written in place into the path given (the pipeline renames the file aft
 
 from __future__ import annotations
 
-import base64
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,14 +19,19 @@ from typing import Any
 
 import mutagen
 from mutagen import id3
-from mutagen.flac import FLAC, Picture
-from mutagen.mp4 import MP4, MP4Cover
-from mutagen.oggopus import OggOpus
-from mutagen.oggvorbis import OggVorbis
+from mutagen.mp4 import MP4
 
 from ..errors import AudioError, InputError
 from ..model import Chapter, Script
 from .id3tags import read_id3, read_id3_chapters, write_id3
+from .mutagen_io import (
+    cover_picture,
+    mp4_cover,
+    mp4_cover_mime,
+    open_as,
+    picture_base64,
+    picture_from_base64,
+)
 from .tag_tables import MP4 as MP4_ATOMS
 from .tag_tables import VORBIS, Row
 
@@ -135,12 +139,9 @@ def _write_vorbis(
 ) -> None:
     suffix = path.suffix.lower()
     audio: Any
-    if suffix == ".flac":
-        audio = FLAC(path)
-    elif suffix == ".opus":
-        audio = OggOpus(path)
-    else:
-        audio = OggVorbis(path)
+    audio = open_as(
+        "flac" if suffix == ".flac" else "opus" if suffix == ".opus" else "vorbis", path
+    )
     if audio.tags is None:
         audio.add_tags()
     audio.tags.clear()
@@ -151,21 +152,17 @@ def _write_vorbis(
         audio.tags[f"CHAPTER{i:03d}"] = [_chapter_time(chapter.start)]
         audio.tags[f"CHAPTER{i:03d}NAME"] = [chapter.title]
     if cover:
-        picture = Picture()
-        picture.type = id3.PictureType.COVER_FRONT
-        picture.mime = cover.mime
-        picture.desc = "Cover"
-        picture.data = cover.data
+        picture = cover_picture(cover.data, cover.mime)
         if suffix == ".flac":
             audio.clear_pictures()
             audio.add_picture(picture)
         else:
-            audio.tags["METADATA_BLOCK_PICTURE"] = [base64.b64encode(picture.write()).decode()]
+            audio.tags["METADATA_BLOCK_PICTURE"] = [picture_base64(picture)]
     audio.save()
 
 
 def _write_mp4(path: Path, tags: EpisodeTags, cover: Cover | None) -> None:
-    audio: Any = MP4(path)
+    audio: Any = open_as("mp4", path)
     if audio.tags is None:
         audio.add_tags()
     audio.tags.clear()
@@ -173,8 +170,7 @@ def _write_mp4(path: Path, tags: EpisodeTags, cover: Cover | None) -> None:
     audio.tags["pcst"] = True
     audio.tags["rtng"] = [1 if tags.explicit else 0]
     if cover:
-        fmt = MP4Cover.FORMAT_PNG if cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
-        audio.tags["covr"] = [MP4Cover(cover.data, imageformat=fmt)]
+        audio.tags["covr"] = [mp4_cover(cover.data, cover.mime)]
     audio.save()
 
 
@@ -265,8 +261,7 @@ def read_tags(path: Path) -> dict[str, Any]:
         out["explicit"] = bool(tags.get("rtng", [0])[0] == 1)
         if "covr" in tags:
             covr = tags["covr"][0]
-            mime = "image/png" if covr.imageformat == MP4Cover.FORMAT_PNG else "image/jpeg"
-            out["cover"] = {"mime": mime, "bytes": len(bytes(covr))}
+            out["cover"] = {"mime": mp4_cover_mime(covr), "bytes": len(bytes(covr))}
     elif tags is not None:
         for row in VORBIS:
             value = tags.get(row.tag.lower()) if row.key else None
@@ -277,7 +272,7 @@ def read_tags(path: Path) -> dict[str, Any]:
         for b64 in tags.get("metadata_block_picture", []) or []:
             # Another tagger's damaged picture is not worth failing `info` or a feed over.
             with contextlib.suppress(ValueError, mutagen.MutagenError):
-                pictures.append(Picture(base64.b64decode(b64)))
+                pictures.append(picture_from_base64(b64))
         if pictures:
             out["cover"] = {"mime": pictures[0].mime, "bytes": len(pictures[0].data)}
     out["chapters"] = [

@@ -72,7 +72,8 @@ def compress_peaks(
     cut = uniform_filter1d(cut, size=n, mode="nearest")
     centres = (np.arange(cells) + 0.5) * _COMPRESS_CELL
     gain = np.interp(np.arange(x.size, dtype=np.float32), centres, 10.0 ** (cut / 20.0))
-    return (x * gain).astype(np.float32)
+    out: npt.NDArray[np.float32] = (x * gain).astype(np.float32)
+    return out
 
 
 class Limiter:
@@ -179,7 +180,7 @@ class Limiter:
             return np.zeros(0, dtype=np.float32)
         x = self._buf[self._start - self._buf0 : out_end - self._buf0]
         pk = self._pk[self._start - self._req0 : out_end - self._req0]
-        y = x.copy()
+        y: npt.NDArray[np.float32] = x.copy()
         stretches = self._gains(self._start, out_end)
         if stretches:
             pk = pk.copy()
@@ -268,4 +269,5 @@ def _window_min(values: FloatArray, size: int) -> FloatArray:
     centred = minimum_filter1d(values, size=size, mode="nearest")
     # minimum_filter1d centres the window: index j covers j - size // 2 .. j + (size - 1) // 2,
     # so the window that starts at i is centred at i + size // 2.
-    return centred[size // 2 : size // 2 + values.size - size + 1]
+    window: FloatArray = centred[size // 2 : size // 2 + values.size - size + 1]
+    return window

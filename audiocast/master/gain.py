@@ -89,6 +89,7 @@ def master_gain(
 
 def apply_gain(samples: npt.ArrayLike, db: float) -> npt.NDArray[np.float32]:
     """``samples`` scaled by ``db`` decibels, as float32 (no clipping: the limiter's job)."""
-    return (np.asarray(samples, dtype=np.float32) * np.float32(10.0 ** (db / 20.0))).astype(
-        np.float32
-    )
+    scaled: npt.NDArray[np.float32] = (
+        np.asarray(samples, dtype=np.float32) * np.float32(10.0 ** (db / 20.0))
+    ).astype(np.float32)
+    return scaled
