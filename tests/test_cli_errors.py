@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import audiocast.cli
+import audiocast.cli.scripts
 from audiocast.cli import cli
 
 
@@ -20,7 +20,7 @@ def test_an_unexpected_error_is_one_line_without_traceback(
 ) -> None:
     script = tmp_path / "s.txt"
     script.write_text("Ann: Hello.\n", encoding="utf-8")
-    monkeypatch.setattr(audiocast.cli, "load_script", _broken)
+    monkeypatch.setattr(audiocast.cli.scripts, "load_script", _broken)
     result = CliRunner().invoke(cli, ["parse", str(script)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()

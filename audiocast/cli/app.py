@@ -1,0 +1,124 @@
+"""The ``audiocast`` group: error mapping, shared options, helpers every command uses."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .. import __version__
+from ..errors import AudiocastError
+from ..parse import LAYOUTS, ParseOptions
+
+if TYPE_CHECKING:
+    from ..config import RenderConfig
+
+
+class AudiocastGroup(click.Group):
+    """Maps the library's exceptions to one line on stderr and a documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = "--debug" in sys.argv[1:] or bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except AudiocastError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"audiocast: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            if debug:
+                traceback.print_exc()
+            click.echo("audiocast: interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            # A bug, not bad input: still one line (the traceback with --debug), and no output
+            # was left half-written, since every file is written under a temporary name.
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"audiocast: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback, and please report it)",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=AudiocastGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="audiocast")
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+def cli(debug: bool) -> None:
+    """Turn a written interview into a finished podcast episode, offline."""
+
+
+# Options that several commands share, defined once so their help stays the same.
+ENGINE_OPTION = click.option(
+    "--engine", default="pyttsx3", show_default=True, help="Speech engine."
+)
+VOICES_OPTION = click.option(
+    "--voices",
+    "voices_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Another folder of voice profiles (YAML). Repeatable.",
+)
+LEXICON_OPTION = click.option(
+    "--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML)."
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="YAML with render settings: cast, gaps, loudness, intro, outro, voices, lexicon.",
+)
+LAYOUT_OPTION = click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    help="Read the speaker labels this way instead of detecting it (see parse --explain).",
+)
+VOICE_OPTION = click.option(
+    "--voice",
+    "voice_overrides",
+    multiple=True,
+    metavar="SPEAKER=VOICE",
+    help="Cast one speaker (a profile name or an engine voice id). Repeatable.",
+)
+
+
+def config_and_cast(
+    config_file: Path | None, voice_overrides: tuple[str, ...]
+) -> tuple[RenderConfig, dict[str, str]]:
+    """The --config file's settings, and its cast with every --voice SPEAKER=VOICE on top."""
+    from ..config import RenderConfig, load_config
+
+    config = load_config(config_file) if config_file else RenderConfig()
+    cast = dict(config.cast)
+    cast.update(_pairs(voice_overrides, "--voice"))
+    return config, cast
+
+
+def parse_options(layout: str | None, config_file: Path | None) -> ParseOptions:
+    """``--layout`` over the ``speakers:``/``aliases:`` of a ``--config`` file."""
+    from ..config import load_config
+
+    base = load_config(config_file).parse if config_file else ParseOptions()
+    return ParseOptions(layout, base.speakers, base.aliases)
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        name, sep, voice = value.partition("=")
+        if not sep or not name.strip() or not voice.strip():
+            raise click.BadParameter(f"use SPEAKER=VOICE, got {value!r}", param_hint=option)
+        out[name.strip()] = voice.strip()
+    return out
+
+
+def main() -> None:
+    cli(prog_name="audiocast")

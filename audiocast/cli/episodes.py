@@ -1,0 +1,144 @@
+"""``info``, ``feed``, ``page``, ``site`` and ``cache``: finished episodes, the show's feed,
+page and site, the clip cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    pass
+from .app import (
+    cli,
+)
+
+
+@cli.command()
+@click.argument("episode", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def info(episode: Path, as_json: bool) -> None:
+    """What a listener's app will see: duration, loudness, tags and chapters of EPISODE."""
+    from ..export.probe import episode_info, format_info
+
+    data = episode_info(episode)
+    click.echo(json.dumps(data, indent=2) if as_json else format_info(data))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("feed.xml"),
+    show_default=True,
+    help="Feed file.",
+)
+@click.option(
+    "--show",
+    "show_file",
+    type=click.Path(path_type=Path),
+    help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
+)
+@click.option("--base-url", required=True, help="Public URL where DIRECTORY's files are served.")
+@click.option("--title", help="Show title (overrides show.yaml).")
+@click.option("--description", help="Show description.")
+@click.option("--author", help="Show author (itunes:author).")
+@click.option("--email", help="Owner's email, which Apple uses to verify the show.")
+@click.option("--image", help="URL of the show's artwork (square JPEG or PNG).")
+@click.option("--category", help="Apple Podcasts category, e.g. 'News' or 'Technology'.")
+@click.option("--language", help="Language code, e.g. en.")
+@click.option("--explicit/--clean", default=None, help="Mark the show explicit or clean.")
+def feed(
+    directory: Path,
+    output: Path,
+    show_file: Path | None,
+    base_url: str,
+    **flags: Any,
+) -> None:
+    """Write a podcast RSS feed of the episodes rendered into DIRECTORY.
+
+    Show settings come from DIRECTORY/show.yaml (or --show), and flags override them; without a
+    show.yaml, --title is required.
+    """
+    from ..export.feed import resolve_show_settings, write_feed
+
+    show = resolve_show_settings(directory, show_file, flags)
+    count = write_feed(output, directory, show, base_url)
+    if not show.image:
+        click.echo(
+            "audiocast: warning: no show artwork: Apple Podcasts requires one "
+            "(image: in show.yaml, or --image URL)",
+            err=True,
+        )
+    click.echo(f"wrote {output} ({count} episodes)")
+
+
+@cli.command()
+@click.argument("episode", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Page file [default: EPISODE.html]."
+)
+def page(episode: Path, output: Path | None) -> None:
+    """Write the listener's page of a rendered EPISODE from its tags and sidecars.
+
+    One self-contained HTML file (player, chapters, searchable transcript) that links to the
+    episode's files beside it; `render` writes it too unless --no-page.
+    """
+    from ..export.page import write_page
+
+    click.echo(f"wrote {write_page(episode, output)}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Site folder.")
+@click.option(
+    "--show",
+    "show_file",
+    type=click.Path(path_type=Path),
+    help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
+)
+@click.option("--base-url", required=True, help="Public URL where the site will be served.")
+def site(directory: Path, output: Path, show_file: Path | None, base_url: str) -> None:
+    """Write the show's static site of the episodes in DIRECTORY into a folder.
+
+    index.html lists the episodes newest first; beside it, each episode's page, feed.xml, the
+    audio and its sidecars. Show settings come from the same show.yaml as `feed`.
+    """
+    from ..export.feed import resolve_show_settings
+    from ..export.site import build_site
+
+    show = resolve_show_settings(directory, show_file, {})
+    built = build_site(directory, output, show, base_url)
+    click.echo(f"wrote {built.index} ({len(built.episodes)} episodes)")
+
+
+@cli.group()
+def cache() -> None:
+    """Inspect or empty the clip cache."""
+
+
+@cache.command("info")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+def cache_info(cache_dir: Path | None) -> None:
+    """Where the cache is, how many clips and how much space."""
+    from ..report import format_size
+    from ..synth.cache import ClipCache, default_cache_dir
+
+    data = ClipCache(cache_dir or default_cache_dir()).info()
+    click.echo(f"{data.path}: {data.entries} clips, {format_size(data.bytes)}")
+
+
+@cache.command("clear")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+def cache_clear(cache_dir: Path | None) -> None:
+    """Delete every cached clip."""
+    from ..synth.cache import ClipCache, default_cache_dir
+
+    store = ClipCache(cache_dir or default_cache_dir())
+    removed = store.clear()
+    click.echo(f"removed {removed} clips from {store.info().path}")

@@ -1,0 +1,246 @@
+"""``render`` and ``say``: an episode, or one line in one voice."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..parse import ParseOptions, load_script
+
+if TYPE_CHECKING:
+    pass
+from .app import (
+    CONFIG_OPTION,
+    ENGINE_OPTION,
+    LAYOUT_OPTION,
+    LEXICON_OPTION,
+    VOICE_OPTION,
+    VOICES_OPTION,
+    cli,
+    config_and_cast,
+)
+
+
+def _only(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*(?:(?:\.\.|-)\s*(\d+))?\s*", value)
+    if not m:
+        raise click.BadParameter("use a segment number or a range such as 3..5")
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
+def _progress(quiet: bool) -> tuple[Any, Any]:
+    """A progress bar on stderr while synthesizing; none when quiet or not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label="synthesizing", file=sys.stderr)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(done - bar.pos)
+
+    @contextlib.contextmanager
+    def closing() -> Any:
+        try:
+            yield
+        finally:
+            if "bar" in state:
+                state["bar"].__exit__(None, None, None)
+
+    return closing(), update
+
+
+@cli.command()
+@click.argument("script", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Episode file; the extension picks the format (mp3, wav, ogg, opus, m4a, flac).",
+)
+@CONFIG_OPTION
+@VOICE_OPTION
+@VOICES_OPTION
+@ENGINE_OPTION
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 64), help="Synthesis workers [default: cores]."
+)
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+@click.option("--no-cache", is_flag=True, help="Synthesize every clip afresh, store nothing.")
+@click.option("--intro", help="Intro: an audio file, or a text the narrator speaks.")
+@click.option("--outro", help="Outro: an audio file, or a text the narrator speaks.")
+@click.option("--no-intro", is_flag=True, help="No intro at all.")
+@click.option("--no-outro", is_flag=True, help="No outro at all.")
+@click.option(
+    "--loudness",
+    type=click.FloatRange(-40, -5),
+    default=-16.0,
+    show_default=True,
+    help="Integrated loudness target in LUFS (-19 for mono spoken word).",
+)
+@click.option("--no-master", is_flag=True, help="Skip levelling, loudness and limiting.")
+@click.option(
+    "--no-sidecars",
+    is_flag=True,
+    help="Write only the audio: no chapters JSON, captions or transcript.",
+)
+@click.option("--no-page", is_flag=True, help="No listener's page NAME.html beside the episode.")
+@LEXICON_OPTION
+@click.option("--only", "only", metavar="A..B", help="Render only segments A..B (from `parse`).")
+@click.option(
+    "--bitrate",
+    type=click.IntRange(16, 320),
+    default=96,
+    show_default=True,
+    help="kbit/s for lossy formats.",
+)
+@click.option(
+    "--gap", type=click.FloatRange(0, 10), help="Seconds between one speaker's paragraphs."
+)
+@click.option("--speaker-gap", type=click.FloatRange(0, 10), help="Seconds at a change of speaker.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@LAYOUT_OPTION
+def render(
+    script: Path,
+    output: Path | None,
+    config_file: Path | None,
+    voice_overrides: tuple[str, ...],
+    voices_dirs: tuple[Path, ...],
+    engine: str,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    intro: str | None,
+    outro: str | None,
+    no_intro: bool,
+    no_outro: bool,
+    loudness: float,
+    no_master: bool,
+    no_sidecars: bool,
+    no_page: bool,
+    lexicon: Path | None,
+    only: str | None,
+    bitrate: int,
+    gap: float | None,
+    speaker_gap: float | None,
+    quiet: bool,
+    as_json: bool,
+    layout: str | None,
+) -> None:
+    """Render SCRIPT to an episode: audio plus chapters, captions and transcript beside it."""
+    from ..config import bumper_from_option
+    from ..pipeline import RenderOptions
+    from ..pipeline import render as render_episode
+    from ..report import format_duration, format_size, result_to_dict
+
+    config, cast = config_and_cast(config_file, voice_overrides)
+    gaps = config.gaps
+    if gap is not None:
+        gaps = dataclasses.replace(gaps, paragraph=gap)
+    if speaker_gap is not None:
+        gaps = dataclasses.replace(gaps, speaker_change=speaker_gap)
+    bar, progress = _progress(quiet or as_json)
+    options = RenderOptions(
+        output=output,
+        engine=engine,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        cast=cast,
+        voices_dirs=tuple(voices_dirs) + config.voices_dirs,
+        lexicon=lexicon or config.lexicon,
+        gaps=gaps,
+        intro=bumper_from_option(intro, Path.cwd()) if intro else config.intro,
+        outro=bumper_from_option(outro, Path.cwd()) if outro else config.outro,
+        use_intro=not no_intro,
+        use_outro=not no_outro,
+        master=not no_master,
+        loudness=config.loudness if config.loudness is not None else loudness,
+        sidecars=not no_sidecars,
+        page=not no_page,
+        only=_only(only),
+        bitrate=bitrate,
+        progress=progress,
+    )
+    if click.get_current_context().find_root().params.get("debug"):
+        from ..runtime import runtime_lines
+
+        for line in runtime_lines(engine):
+            click.echo(f"audiocast: {line}", err=True)
+    parse_options = ParseOptions(layout, config.parse.speakers, config.parse.aliases)
+    source = load_script(script, parse_options) if parse_options != ParseOptions() else script
+    with bar:
+        result = render_episode(source, options)
+    if as_json:
+        click.echo(json.dumps(result_to_dict(result), indent=2))
+        return
+    for warning in result.warnings:
+        click.echo(f"audiocast: warning: {warning}", err=True)
+    if not quiet:
+        if options.master:
+            click.echo(result.loudness.format(), err=True)
+        extra = f" + {len(result.sidecars)} sidecars" if result.sidecars else ""
+        extra += f" + page {result.page}" if result.page else ""
+        click.echo(
+            f"wrote {result.path} ({format_duration(result.duration)}, "
+            f"{format_size(result.size)}){extra}"
+        )
+
+
+@cli.command()
+@click.argument("text")
+@click.option(
+    "--voice",
+    "voice",
+    default="narrator",
+    show_default=True,
+    help="A profile name or an engine voice id.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("say.wav"),
+    show_default=True,
+    help="Clip file; the extension picks the format.",
+)
+@ENGINE_OPTION
+@click.option("--rate", type=click.FloatRange(0.3, 3.0), default=1.0, help="Speed factor.")
+@LEXICON_OPTION
+@VOICES_OPTION
+def say(
+    text: str,
+    voice: str,
+    output: Path,
+    engine: str,
+    rate: float,
+    lexicon: Path | None,
+    voices_dirs: tuple[Path, ...],
+) -> None:
+    """Speak TEXT with one voice into a file, for auditioning a voice or a pronunciation."""
+    from ..audition import say_text
+
+    result = say_text(
+        text,
+        voice,
+        output,
+        engine=engine,
+        rate=rate,
+        lexicon=lexicon,
+        voices_dirs=voices_dirs,
+    )
+    click.echo(f"wrote {result.path} ({result.duration:.2f} s)")

@@ -1,0 +1,127 @@
+"""``parse`` and ``check``: how a script is read, and the CI gate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..check import check_script, github_annotation, report_to_dict, speaker_stats, stats_lines
+from ..errors import InputError
+from ..parse import load_script
+from ..parse.jsonout import script_to_dict
+from ..parse.show import script_to_text
+
+if TYPE_CHECKING:
+    from ..model import Segment
+from .app import (
+    CONFIG_OPTION,
+    LAYOUT_OPTION,
+    LEXICON_OPTION,
+    cli,
+    parse_options,
+)
+
+
+@cli.command("parse")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option(
+    "--spoken", is_flag=True, help="Show the text as it will be said (JSON: a 'spoken' field)."
+)
+@click.option(
+    "--explain", is_flag=True, help="Say which layout was chosen, why, and which aliases merged."
+)
+@LAYOUT_OPTION
+@CONFIG_OPTION
+@LEXICON_OPTION
+def parse_command(
+    file: Path,
+    as_json: bool,
+    spoken: bool,
+    explain: bool,
+    layout: str | None,
+    config_file: Path | None,
+    lexicon: Path | None,
+) -> None:
+    """Show how FILE is read: title, speakers, and every turn, narration and cue with its line.
+
+    Segments are numbered as `render --only` counts them.
+    """
+    script = load_script(file, parse_options(layout, config_file))
+    if explain:
+        from ..parse.explain import explain_lines
+
+        click.echo("\n".join(explain_lines(script)))
+        if not as_json:
+            return
+    say = None
+    if spoken:
+        from ..normalize import lexicon_for, spoken_form
+
+        lex = lexicon_for(script, lexicon)
+
+        def say(segment: Segment) -> str:
+            return "" if segment.kind == "cue" else spoken_form(segment.text, lex)
+
+    if as_json:
+        click.echo(json.dumps(script_to_dict(script, say), ensure_ascii=False, indent=2))
+    else:
+        click.echo(script_to_text(script, say))
+
+
+@cli.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--stats", is_flag=True, help="Add per-speaker word counts and spoken duration.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints workflow annotations for GitHub Actions.",
+)
+@LAYOUT_OPTION
+@CONFIG_OPTION
+def check_command(
+    files: tuple[Path, ...], stats: bool, fmt: str, layout: str | None, config_file: Path | None
+) -> None:
+    """Lint scripts before rendering: exit 0 if clean, 1 with findings, 2 if a file is unreadable.
+
+    Findings print as FILE:LINE: message.
+    """
+    options = parse_options(layout, config_file)
+    reports: list[dict[str, object]] = []
+    errors: list[dict[str, object]] = []
+    found = unreadable = False
+    for file in files:
+        try:
+            script = load_script(file, options)
+        except InputError as exc:
+            unreadable = True
+            click.echo(f"audiocast: error: {exc}", err=True)
+            errors.append({"path": str(file), "line": exc.line, "message": str(exc)})
+            if fmt == "github":
+                click.echo(github_annotation(str(file), exc.line, exc.message))
+            continue
+        findings = check_script(script)
+        found = found or bool(findings)
+        per_speaker = speaker_stats(script) if stats else None
+        if fmt == "json":
+            reports.append(report_to_dict(str(file), findings, per_speaker))
+            continue
+        for f in findings:
+            if fmt == "github":
+                click.echo(github_annotation(f.path, f.line, f.message, f.severity))
+            else:
+                click.echo(str(f))
+        if per_speaker is not None:
+            click.echo(f"{file}: spoken length estimate")
+            click.echo("\n".join(stats_lines(per_speaker)))
+    if fmt == "json":
+        data = {"files": reports, "errors": errors}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    sys.exit(2 if unreadable else 1 if found else 0)
