@@ -33,6 +33,12 @@ def id3_frame(name: str, **fields: Any) -> id3.Frame:
     return frame
 
 
+def id3_pictures(tags: id3.ID3) -> list[Any]:
+    """The APIC frames of an ID3 tag, in file order."""
+    pictures: list[Any] = tags.getall("APIC")
+    return pictures
+
+
 def cover_picture(data: bytes, mime: str) -> Picture:
     """A FLAC/Vorbis front-cover picture block."""
     picture = Picture()

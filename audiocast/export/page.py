@@ -33,8 +33,8 @@ from ..model import CaptionCue, Chapter
 from ..report import format_duration, format_size
 from .captions import caption_paths, to_vtt
 from .chapters import chapter_ends, chapters_path
+from .tag_tables import ISO639_2
 from .tags import (
-    _ISO639_2,
     Cover,
     EpisodeTags,
     duration_of,
@@ -240,7 +240,7 @@ def _language(value: str | None) -> str:
     """A BCP 47 tag for ``<html lang>``: ID3 stores ISO 639-2 (``eng``), Vorbis what was given."""
     if not value:
         return "en"
-    two = {three: two for two, three in _ISO639_2.items()}
+    two = {three: two for two, three in ISO639_2.items()}
     return two.get(value.lower(), value)
 
 
@@ -324,7 +324,7 @@ def render_page(page: EpisodePage) -> str:
     }
     vtt = "data:text/vtt;charset=utf-8," + quote(to_vtt(page.cues)) if page.cues else None
     cover = data_uri(page.cover.data, page.cover.mime) if page.cover else None
-    return (
+    html: str = (
         environment()
         .get_template("episode.html.j2")
         .render(
@@ -340,6 +340,7 @@ def render_page(page: EpisodePage) -> str:
             script=asset("player.js"),
         )
     )
+    return html
 
 
 def _percent(seconds: float, duration: float) -> float:

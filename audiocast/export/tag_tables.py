@@ -17,19 +17,19 @@ if TYPE_CHECKING:
 
 GENRE = "Podcast"
 
-# ID3 TLAN wants ISO 639-2; the few languages eSpeak speaks best, the rest passed through.
-_ISO639_2 = {
+ISO639_2 = {
     "en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld", "pt": "por",
     "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "ru": "rus",
     "ja": "jpn", "zh": "zho", "ko": "kor", "ar": "ara", "hi": "hin", "tr": "tur", "el": "ell",
 }  # fmt: skip
+"""ID3 TLAN wants ISO 639-2: the few languages eSpeak speaks best; the rest pass through."""
 
 
 def _lang3(tags: EpisodeTags) -> str | None:
     if not tags.language:
         return None
     base = tags.language.lower().replace("_", "-").split("-")[0]
-    return _ISO639_2.get(base, base)
+    return ISO639_2.get(base, base)
 
 
 def _artist(tags: EpisodeTags) -> str | None:

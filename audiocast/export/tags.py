@@ -26,6 +26,7 @@ from ..model import Chapter, Script
 from .id3tags import read_id3, read_id3_chapters, write_id3
 from .mutagen_io import (
     cover_picture,
+    id3_pictures,
     mp4_cover,
     mp4_cover_mime,
     open_as,
@@ -222,18 +223,17 @@ def read_embedded_cover(path: Path) -> Cover | None:
         raise AudioError(f"cannot read tags: {exc}", path=path) from None
     tags = getattr(audio, "tags", None)
     if isinstance(tags, id3.ID3):
-        pictures = tags.getall("APIC")
+        pictures = id3_pictures(tags)
         return Cover(bytes(pictures[0].data), pictures[0].mime) if pictures else None
     if isinstance(audio, MP4):
         if tags is None or "covr" not in tags:
             return None
         covr = tags["covr"][0]
-        png = covr.imageformat == MP4Cover.FORMAT_PNG
-        return Cover(bytes(covr), "image/png" if png else "image/jpeg")
+        return Cover(bytes(covr), mp4_cover_mime(covr))
     found = list(getattr(audio, "pictures", []))
     for b64 in (tags.get("metadata_block_picture", []) if tags is not None else []) or []:
         with contextlib.suppress(ValueError, mutagen.MutagenError):
-            found.append(Picture(base64.b64decode(b64)))
+            found.append(picture_from_base64(b64))
     return Cover(bytes(found[0].data), found[0].mime) if found else None
 
 
