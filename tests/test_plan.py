@@ -3,6 +3,8 @@ and gap; cues become pauses; bumpers are spoken by the narrator."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,13 @@ def test_default_bumpers_announce_what_the_script_names(front: str, intro: str, 
     assert default_intro(script).text == intro
     assert (default_outro(script).text or "").startswith(outro)
     assert default_intro(script).audio == "sting"
+
+
+def test_planning_and_config_do_not_load_the_mixer() -> None:
+    """``Gaps`` and the audio extensions live in model.py: planning needs no pydub."""
+    code = (
+        "import sys, audiocast.plan, audiocast.config; "
+        "print('pydub' in sys.modules, 'audiocast.mix' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
