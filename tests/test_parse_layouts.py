@@ -292,3 +292,45 @@ def test_cli_explain_and_check_layout(tmp_path: Path) -> None:
     config.write_text("speakers:\n  Petra: Petra Novak\n", encoding="utf-8")
     named = runner.invoke(cli, ["parse", "--config", str(config), str(path)])
     assert "Petra Novak" in named.output
+
+
+# -- 8. screenplays -------------------------------------------------------------------------
+
+SCREENPLAY = """          INT. LIGHTHOUSE - NIGHT
+
+          Rain on the glass. ODA climbs the stairs.
+
+                              ODA (V.O.)
+                    Every night the same ninety steps.
+
+          She stops at the top.
+
+                              ODA
+                        (quietly)
+                    Ninety-one tonight.
+
+                                                  12.
+
+                              KEEPER
+                    Item one: the lamp. Item two: you.
+
+          (4)
+          EXT. CLIFF - DAWN
+
+                              ODA (CONT'D)
+                    Then we wait.
+"""
+
+
+def test_screenplay_cues_extensions_parentheticals_and_action() -> None:
+    script = parse_text(SCREENPLAY)
+    assert script.layout is not None and script.layout.name == "screenplay"
+    assert script.speaker_names == ("ODA", "KEEPER")
+    assert [t.speaker for t in script.turns] == ["ODA", "KEEPER", "ODA"]
+    assert script.turns[0].text == "Every night the same ninety steps.\n\nNinety-one tonight."
+    assert script.turns[1].text == "Item one: the lamp. Item two: you."  # colons in dialogue
+    kinds = [(s.kind, s.text) for s in script.segments]
+    assert ("cue", "quietly") in kinds
+    assert ("narration", "She stops at the top.") in kinds
+    assert ("narration", "INT. LIGHTHOUSE - NIGHT") in kinds
+    assert all("12." not in s.text and s.text != "(4)" for s in script.segments)

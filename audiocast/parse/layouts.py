@@ -21,13 +21,16 @@ from .labels import STOPWORDS
 from .lines import Line
 from .namelines import match_name_line
 from .options import ParseOptions
+from .screenplay import screenplay_lines
 
-LAYOUTS = ("labels", "name-lines")
+LAYOUTS = ("labels", "name-lines", "screenplay")
 """What ``--layout`` accepts: ``labels`` is ``Name: words`` (bold, Q/A, hearing, play and
-Otter headers included), ``name-lines`` a name alone on its line with the speech below."""
+Otter headers included), ``name-lines`` a name alone on its line with the speech below,
+``screenplay`` character cues centred above their dialogue."""
 
 # Labels that stand for whoever in the room asked: in a talk, the other voice is the presenter.
 AUDIENCE = frozenset(("audience", "audience member", "attendee", "participant", "floor"))
+_ONCE_PENALTY = 3
 _VOCATIVE = re.compile(r",\s+([A-Z][a-z]{2,15}),\s+[a-z]")
 
 
@@ -40,16 +43,23 @@ class Proposal:
 
 
 def _score(layout: str, labelled: Iterable[Line]) -> tuple[float, str]:
-    order = [ln.speaker for ln in labelled]
+    labelled = list(labelled)
+    # ``Adam Levine (AL):`` then ``AL:``: one name, used twice.
+    declared = {ln.speaker: ln.short for ln in labelled if ln.short}
+    order = [declared.get(ln.speaker, ln.speaker) for ln in labelled]
     counts = Counter(order)
     recurring = sum(n for n in counts.values() if n >= 2)
+    once = sum(1 for n in counts.values() if n == 1)
     changes = sum(1 for a, b in itertools.pairwise(order) if a != b)
     names = ", ".join(name for name, n in counts.most_common(4) if name) or "none"
     evidence = (
         f"{len(order)} label lines, {len(counts)} names ({names}), "
-        f"{recurring} lines with a recurring name, {changes} changes of speaker"
+        f"{recurring} lines with a recurring name, {changes} changes of speaker, "
+        f"{once} names used once"
     )
-    return float(recurring + changes), evidence
+    # A name used once is as likely a misread heading or attribution as a speaker: it counts
+    # against the layout that proposes it.
+    return float(max(0, recurring + changes - _ONCE_PENALTY * once)), evidence
 
 
 def _propose_labels(lines: list[Line]) -> Proposal:
@@ -103,6 +113,14 @@ def _propose_name_lines(lines: list[Line], body: list[str], first: int) -> Propo
     return Proposal("name-lines", out, score, evidence)
 
 
+def _propose_screenplay(body: list[str], first: int) -> Proposal:
+    lines, cues = screenplay_lines(body, first)
+    if not cues:
+        return Proposal("screenplay", lines, 0.0, "no centred character cues")
+    score, evidence = _score("screenplay", (ln for ln in lines if ln.kind == "label"))
+    return Proposal("screenplay", lines, score, evidence)
+
+
 def body_text(line: Line) -> str:
     return line.raw or line.text
 
@@ -143,7 +161,11 @@ def choose_layout(
     lines: list[Line], body: list[str], first: int, options: ParseOptions
 ) -> tuple[Proposal, Proposal | None]:
     """The best proposal and the runner-up; ``options.layout`` forces one."""
-    proposals = [_propose_labels(lines), _propose_name_lines(lines, body, first)]
+    proposals = [
+        _propose_labels(lines),
+        _propose_name_lines(lines, body, first),
+        _propose_screenplay(body, first),
+    ]
     if options.speakers:
         proposals = [_declared(p, options.speakers, body, first) for p in proposals]
     if options.layout:
