@@ -57,9 +57,10 @@ def _score(layout: str, labelled: Iterable[Line]) -> tuple[float, str]:
         f"{recurring} lines with a recurring name, {changes} changes of speaker, "
         f"{once} names used once"
     )
-    # A name used once is as likely a misread heading or attribution as a speaker: it counts
-    # against the layout that proposes it.
-    return float(max(0, recurring + changes - _ONCE_PENALTY * once)), evidence
+    # Beside recurring names, a name used once is as likely a misread heading or attribution
+    # as a speaker: it counts against the layout that proposes it.
+    penalty = _ONCE_PENALTY * once if recurring else 0
+    return float(max(0, recurring + changes - penalty)), evidence
 
 
 def _propose_labels(lines: list[Line]) -> Proposal:
