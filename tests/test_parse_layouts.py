@@ -334,3 +334,44 @@ def test_screenplay_cues_extensions_parentheticals_and_action() -> None:
     assert ("narration", "She stops at the top.") in kinds
     assert ("narration", "INT. LIGHTHOUSE - NIGHT") in kinds
     assert all("12." not in s.text and s.text != "(4)" for s in script.segments)
+
+
+# -- 7. court and deposition transcripts ----------------------------------------------------
+
+COURT = """            UNITED STATES DISTRICT COURT
+            NORTHERN VALLEY DIVISION
+Case 9:99-cv-00001 Document 7 Filed 01/02/03 Page 4 of 9
+                                                   4
+1      Q      Mrs. Vale, you ran the bakery?
+2      A      For ten years, until the flood came and
+Case 9:99-cv-00001 Document 7 Filed 01/02/03 Page 5 of 9
+                                                   5
+1      took the ovens.
+2      Q      Thank you.
+3                MS. ORTA:     I pass the witness.
+4                THE COURT:     Redirect?
+5                MR. BELL:     Briefly, Your Honor.
+6                       REDIRECT EXAMINATION
+7      BY MR. BELL:
+8      Q      Who paid for the ovens?
+9      A      The insurer did.
+10                THE COURT:     You may step down.
+11                MR. BELL:     We call Mr. Ivo Sand.
+12            IVO SAND, DEFENDANT'S WITNESS, SWORN
+13      Q      (By Mr. Bell) Your name?
+14      A      Ivo Sand.
+"""
+
+
+def test_court_transcript_q_and_a_belong_to_examiner_and_witness() -> None:
+    script = parse_text(COURT)
+    assert script.layout is not None and script.layout.name == "court"
+    assert [t.speaker for t in script.turns] == [
+        "MS. ORTA", "Mrs. Vale", "MS. ORTA", "THE COURT", "MR. BELL", "Mrs. Vale",
+        "THE COURT", "MR. BELL", "Ivo Sand",
+    ]  # fmt: skip
+    # The page break inside an answer: one sentence, no header, no page or line numbers.
+    assert script.turns[1].text == "For ten years, until the flood came and took the ovens."
+    spoken = " ".join(s.text for s in script.segments)
+    assert "Document 7" not in spoken and "DISTRICT COURT" not in spoken
+    assert ("narration", "REDIRECT EXAMINATION") in [(s.kind, s.text) for s in script.segments]

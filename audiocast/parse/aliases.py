@@ -37,6 +37,20 @@ class LabelInfo:
     role: str | None = None
 
 
+def _sentences(words: list[str]) -> list[list[str]]:
+    """``Randall Stephenson. He`` -> ``Randall Stephenson`` and ``He``: a full stop after a
+    word that is neither a title nor an initial ends a sentence, and so the name."""
+    parts: list[list[str]] = [[]]
+    for word in words:
+        bare = word.rstrip(".")
+        if word.endswith(".") and bare.casefold() not in TITLES and len(bare) > 1:
+            parts[-1].append(bare)
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return [p for p in parts if p]
+
+
 class NameIndex:
     """Capitalised name runs of a text: by their words before the last, and by the last word."""
 
@@ -44,24 +58,22 @@ class NameIndex:
         self._by_initial: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._by_surname: dict[str, set[str]] = defaultdict(set)
         for m in _RUN.finditer(text):
-            words = m.group(0).split()
-            while words and words[0].rstrip(".").casefold() in TITLES:
-                words = words[1:]
-            for i, word in enumerate(words):
-                if word.endswith("."):
-                    # ``Randall Stephenson. He thinks``: the sentence ends the name.
-                    words = [*words[:i], word.rstrip(".")]
-                    break
-            if len(words) < 2 or len(words[-1]) < 2:
-                continue
-            # ``That's Patrick Pittaluga``: any tail of the run may be the name.
-            for start in range(len(words) - 1):
-                tail = words[start:]
-                prefix = " ".join(tail[:-1]).casefold()
-                self._by_initial[(prefix, tail[-1][0])].add(" ".join(tail))
-            given = words[-2].casefold()
-            if given not in STOPWORDS and given not in PARTICLES:
-                self._by_surname[words[-1].casefold()].add(" ".join(words[-2:]))
+            for words in _sentences(m.group(0).split()):
+                self._add(words)
+
+    def _add(self, words: list[str]) -> None:
+        while words and words[0].rstrip(".").casefold() in TITLES:
+            words = words[1:]
+        if len(words) < 2 or len(words[-1]) < 2:
+            return
+        # ``That's Patrick Pittaluga``: any tail of the run may be the name.
+        for start in range(len(words) - 1):
+            tail = words[start:]
+            prefix = " ".join(tail[:-1]).casefold()
+            self._by_initial[(prefix, tail[-1][0])].add(" ".join(tail))
+        given = words[-2].rstrip(".").casefold()
+        if given not in STOPWORDS and given not in PARTICLES and given not in TITLES:
+            self._by_surname[words[-1].casefold()].add(" ".join(words[-2:]))
 
     def expand(self, label: str) -> str | None:
         """The one fuller name the text gives ``label``, or None (none, or two people)."""

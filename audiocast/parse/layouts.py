@@ -17,16 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..errors import InputError
+from .court import court_lines, numbered_share
 from .labels import STOPWORDS
 from .lines import Line
 from .namelines import match_name_line
 from .options import ParseOptions
 from .screenplay import screenplay_lines
 
-LAYOUTS = ("labels", "name-lines", "screenplay")
+LAYOUTS = ("labels", "name-lines", "screenplay", "court")
 """What ``--layout`` accepts: ``labels`` is ``Name: words`` (bold, Q/A, hearing, play and
 Otter headers included), ``name-lines`` a name alone on its line with the speech below,
-``screenplay`` character cues centred above their dialogue."""
+``screenplay`` character cues centred above their dialogue, ``court`` numbered transcript
+lines with ``Q``/``A`` and colloquy."""
 
 # Labels that stand for whoever in the room asked: in a talk, the other voice is the presenter.
 AUDIENCE = frozenset(("audience", "audience member", "attendee", "participant", "floor"))
@@ -122,6 +124,14 @@ def _propose_screenplay(body: list[str], first: int) -> Proposal:
     return Proposal("screenplay", lines, score, evidence)
 
 
+def _propose_court(body: list[str], first: int) -> Proposal:
+    if numbered_share(body) < 0.5:
+        return Proposal("court", [], 0.0, "lines are not numbered")
+    lines, qa = court_lines(body, first)
+    score, evidence = _score("court", (ln for ln in lines if ln.kind == "label"))
+    return Proposal("court", lines, score, f"{evidence}, {qa} Q/A lines")
+
+
 def body_text(line: Line) -> str:
     return line.raw or line.text
 
@@ -166,6 +176,7 @@ def choose_layout(
         _propose_labels(lines),
         _propose_name_lines(lines, body, first),
         _propose_screenplay(body, first),
+        _propose_court(body, first),
     ]
     if options.speakers:
         proposals = [_declared(p, options.speakers, body, first) for p in proposals]

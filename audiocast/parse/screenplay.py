@@ -43,7 +43,11 @@ def cue_name(text: str) -> str | None:
 
 def screenplay_lines(body: list[str], first: int) -> tuple[list[Line], int]:
     """Body lines as a screenplay reads them, and how many cues were found."""
+    if sum(1 for r in body if r.startswith("      ")) < 2:
+        return [], 0  # no indentation to speak of: not a screenplay
     margin = min((_indent(r) for r in body if r.strip()), default=0)
+    if not any(_indent(r) >= margin + _CUE_OFFSET and r.strip().isupper() for r in body):
+        return [], 0  # nothing centred in capitals: not a screenplay, and no need to read on
     out: list[Line] = []
     cues = 0
     in_dialogue = False
@@ -65,7 +69,8 @@ def screenplay_lines(body: list[str], first: int) -> tuple[list[Line], int]:
             out.append(Line("blank", number))
             continue
         nxt = body[i + 1].strip() if i + 1 < len(body) else ""
-        name = cue_name(text) if _indent(raw) >= margin + _CUE_OFFSET and nxt else None
+        centred = _indent(raw) >= margin + _CUE_OFFSET
+        name = cue_name(text) if centred and nxt and text.isupper() else None
         if name:
             flush_action()
             cues += 1
