@@ -94,7 +94,10 @@ def test_any_text_parses_or_raises_input_error(text: str) -> None:
 # Every layout family of issue 10 (labels, full-width colons, names alone, name + timestamp,
 # bold names): the same words must come out, whatever the way the labels are written.
 FAMILY_SPEAKERS = ["Ann Lee", "Dr. Bo Chen", "Ravi", "Mira Solberg"]
+SCREEN_SPEAKERS = ["ANN", "BO CHEN", "RAVI", "MIRA"]
 FAMILIES = {
+    "screenplay": ("                              {name}\n                    {words}", "x.txt"),
+    "quoted": ('{name}: "{words}"', "x.txt"),
     "colon": ("{name}: {words}", "x.txt"),
     "full-width": ("{name}：{words}", "x.txt"),
     "alone": ("{name}\n{words}", "x.txt"),
@@ -108,15 +111,21 @@ FAMILIES = {
 def family_scripts(draw: st.DrawFn) -> tuple[str, str, list[str], list[str], int]:
     family = draw(st.sampled_from(sorted(FAMILIES)))
     shape, suffix = FAMILIES[family]
-    a, b = draw(st.permutations(FAMILY_SPEAKERS))[:2]
+    pool = SCREEN_SPEAKERS if family == "screenplay" else FAMILY_SPEAKERS
+    a, b = draw(st.permutations(pool))[:2]
     # Names recur and alternate, as a real conversation's do.
-    order = [a, b, a, b, *draw(st.lists(st.sampled_from(FAMILY_SPEAKERS), max_size=6))]
+    order = [a, b, a, b, *draw(st.lists(st.sampled_from(pool), max_size=6))]
     lines: list[str] = []
     expected: list[str] = []
     for name in order:
         first = draw(paragraph())
         expected.extend(first)
         lines.extend([shape.format(name=name, words=" ".join(first)), ""])
+        if family == "quoted":
+            # The words in quotation marks, the quotes kept on the words they touch.
+            expected[-len(first)] = '"' + expected[-len(first)]
+            expected[-1] += '"'
+            continue
         for extra in draw(st.lists(paragraph(), max_size=2)):
             expected.extend(extra)
             lines.extend([" ".join(extra), ""])
@@ -137,3 +146,34 @@ def test_nothing_is_lost_in_any_family(case: tuple[str, str, list[str], list[str
     assert Counter(got) == Counter(expected)
     assert list(script.speaker_names) == speakers
     assert len(script.turns) == turns
+
+
+@st.composite
+def court_scripts(draw: st.DrawFn) -> tuple[str, list[str], int]:
+    """Numbered Q/A lines under an examination heading, page headers between pages."""
+    lines = ["1                 DIRECT EXAMINATION", "2      BY MR. BELL:"]
+    expected = ["DIRECT", "EXAMINATION", "BY", "MR.", "BELL:"]
+    order = [*draw(st.lists(st.sampled_from("QA"), min_size=1, max_size=12))]
+    number = 3
+    for i, mark in enumerate(order):
+        words_ = draw(paragraph())
+        expected.extend(words_)
+        lines.append(f"{number}      {mark}      {' '.join(words_)}")
+        number += 1
+        if i % 4 == 3:
+            lines.extend(["Case 1:20-cv-1 Document 3 Page 2 of 9", "                    2"])
+            number = 1
+    return "\n".join(lines), expected, sum(1 for _ in groupby(order))
+
+
+@settings(max_examples=100, deadline=None)
+@given(court_scripts())
+def test_nothing_is_lost_in_court_transcripts(case: tuple[str, list[str], int]) -> None:
+    text, expected, turns = case
+    script = parse_text(text)
+    got = [w for seg in script.segments for w in seg.text.split()]
+    assert Counter(got) == Counter(expected)
+    assert len(script.turns) == turns
+    # Q is the lawyer the heading names; every A is one witness.
+    assert len(script.speakers) <= 2
+    assert ("MR. BELL" in script.speaker_names) == any(" Q " in ln for ln in text.splitlines())

@@ -11,7 +11,7 @@ questions (``MR. DACUS: I pass the witness``). ``A`` and ``THE WITNESS`` are the
 one a witness heading (``PETE THOMAS, PLAINTIFF'S WITNESS, PREVIOUSLY SWORN``) or a call
 (``calls Mr. Pete Thomas``) names, or, before any, the name the questions address most
 (``Mr. Mitchell, you remember...``). Examination and witness headings are narration read after
-the turn they interrupt.
+the turn they interrupt; the caption's other lines are not read.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .labels import match_label
 from .lines import Line
 
 _LINE_NUMBER = re.compile(r"^\s{0,8}(\d{1,2})(?:\s+|$)")
+_PAGE_OF = re.compile(r"\bPage \d{1,5} of \d{1,5}\b")
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 _QA = re.compile(r"^([QA])(?:\s*[.:]\s*|\s{2,}|\s(?=\())(.*)$")
 _BY = re.compile(r"^\(By\s+((?:Mr|Ms|Mrs|Dr)\.?\s+[A-Z][\w'’\-]+)\)\s*(.*)$")
@@ -52,7 +53,8 @@ def _content(body: list[str]) -> list[tuple[int, str]]:
         text = raw.strip()
         if not text or _PAGE_NUMBER.match(text):
             continue
-        if shapes[re.sub(r"\d+", "#", text)] >= 2 and "Page" in text and not _QA.match(text):
+        header = shapes[re.sub(r"\d+", "#", text)] >= 2 and "Page" in text
+        if (header or _PAGE_OF.search(text)) and not _QA.match(text):
             continue  # the running header
         m = _LINE_NUMBER.match(raw)
         if m:
@@ -120,8 +122,7 @@ def court_lines(body: list[str], first: int) -> tuple[list[Line], int]:
             m = _WITNESS_HEADING.match(text)
             if m:
                 witness = m.group(1).title()
-            if started:
-                out.append(Line("action", number, text))
+            out.append(Line("action", number, text))
             continue
         if kind in ("Q", "A"):
             qa_lines += 1

@@ -129,7 +129,8 @@ def _propose_court(body: list[str], first: int) -> Proposal:
         return Proposal("court", [], 0.0, "lines are not numbered")
     lines, qa = court_lines(body, first)
     score, evidence = _score("court", (ln for ln in lines if ln.kind == "label"))
-    return Proposal("court", lines, score, f"{evidence}, {qa} Q/A lines")
+    # Numbered lines with Q and A: the shape itself is evidence, however short the excerpt.
+    return Proposal("court", lines, score + qa, f"{evidence}, {qa} Q/A lines")
 
 
 def body_text(line: Line) -> str:

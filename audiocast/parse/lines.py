@@ -160,12 +160,14 @@ def resolve_context(lines: list[Line]) -> list[Line]:
     )
     labelled = sum(named.values())
     quoted = Counter(ln.speaker for ln in lines if ln.kind == "label" and ln.quoted)
+    # A Q&A written in quotes throughout: there a quoted label used once is a speaker too.
+    mostly_quoted = sum(quoted.values()) * 2 > labelled
     headings = Counter(ln.text for ln in lines if ln.kind == "heading" and ln.level >= 2)
     out: list[Line] = []
     seen_turn = False
     for i, ln in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if ln.kind == "label" and ln.quoted and quoted[ln.speaker] < 2:
+        if ln.kind == "label" and ln.quoted and quoted[ln.speaker] < 2 and not mostly_quoted:
             # ``Morgan Stanley: "..."`` once, inside prose: an attribution, not a speaker.
             ln = Line("text", ln.number, ln.raw)
         elif ln.kind == "text" and ln.speaker:
