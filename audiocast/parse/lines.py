@@ -161,7 +161,7 @@ def resolve_context(lines: list[Line]) -> list[Line]:
     labelled = sum(named.values())
     quoted = Counter(ln.speaker for ln in lines if ln.kind == "label" and ln.quoted)
     # A Q&A written in quotes throughout: there a quoted label used once is a speaker too.
-    mostly_quoted = sum(quoted.values()) * 2 > labelled
+    mostly_quoted = sum(quoted.values()) * 2 > labelled and max(quoted.values(), default=0) >= 2
     headings = Counter(ln.text for ln in lines if ln.kind == "heading" and ln.level >= 2)
     out: list[Line] = []
     seen_turn = False
