@@ -33,6 +33,7 @@ from .parse import load_script
 from .plan import Plan
 from .prepare import cast_script, default_output, prepare, slugify
 from .synth.cache import ClipCache, default_cache_dir
+from .synth.executor import ClipExecutor
 from .synth.pool import SynthesisFailed, SynthesisPool
 from .timeline import captions, chapters
 
@@ -86,8 +87,16 @@ def _check_nothing_lost(plan: Plan, cues: Sequence[CaptionCue]) -> None:
         raise EngineError("the episode lost words between the script and the audio (a bug)")
 
 
-def render(source: str | Path | Script, options: RenderOptions | None = None) -> RenderResult:
-    """Render a script file (or a parsed ``Script``) to an episode; return what was written."""
+def render(
+    source: str | Path | Script,
+    options: RenderOptions | None = None,
+    executor: ClipExecutor | None = None,
+) -> RenderResult:
+    """Render a script file (or a parsed ``Script``) to an episode; return what was written.
+
+    Clips come from ``executor`` when given (a catalogue's shared pool, a cluster's clips),
+    else from a ``SynthesisPool`` of this render's own.
+    """
     options = options or RenderOptions()
     script = source if isinstance(source, Script) else load_script(source)
     output = options.output or default_output(script)
@@ -103,22 +112,12 @@ def render(source: str | Path | Script, options: RenderOptions | None = None) ->
     )
 
     with contextlib.ExitStack() as stack:
-        cache_dir = options.cache_dir or default_cache_dir()
-        if not options.use_cache:
-            cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audiocast-")))
-        pool = stack.enter_context(
-            SynthesisPool(
-                options.engine,
-                # An audition slice is a few clips: starting workers would cost more than it saves.
-                jobs=options.jobs or (1 if options.only else None),
-                cache=ClipCache(cache_dir),
-                on_progress=options.progress,
-            )
-        )
+        if executor is None:
+            executor = stack.enter_context(_own_pool(stack, options))
         tmp_audio = stack.enter_context(atomic_path(output))
         with Encoder(tmp_audio, SAMPLE_RATE, bitrate=options.bitrate) as encoder:
             stream = MasteringStream(encoder, mastering)
-            clips = pool.synthesize(plan.requests)
+            clips = executor.synthesize(plan.requests)
             try:
                 timeline = mixdown(stream, script, plan, clips, options.gaps)
             except SynthesisFailed as exc:
@@ -152,6 +151,19 @@ def render(source: str | Path | Script, options: RenderOptions | None = None) ->
         loudness=stream.report(total, correction),
         warnings=tuple(casting.warnings),
         page=page,
+    )
+
+
+def _own_pool(stack: contextlib.ExitStack, options: RenderOptions) -> SynthesisPool:
+    cache_dir = options.cache_dir or default_cache_dir()
+    if not options.use_cache:
+        cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audiocast-")))
+    return SynthesisPool(
+        options.engine,
+        # An audition slice is a few clips: starting workers would cost more than it saves.
+        jobs=options.jobs or (1 if options.only else None),
+        cache=ClipCache(cache_dir),
+        on_progress=options.progress,
     )
 
 
