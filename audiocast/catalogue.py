@@ -10,6 +10,7 @@ is mixed) or, with ``cluster``, on Dask (``catalogue_cluster``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import glob
 import hashlib
@@ -277,31 +278,35 @@ def render_all(
     options = dataclasses.replace(
         options, cache_dir=(options.cache_dir or default_cache_dir()).resolve()
     )
-    scripts, outcomes = find_scripts(sources)
-    todo: list[PlannedEpisode] = []
-    for item in plan_catalogue(scripts, show_dir, options, suffix):
-        if isinstance(item, EpisodeOutcome):
-            outcomes.append(item)
-        elif (manifest := is_unchanged(item)) is not None:
-            duration = manifest.get("duration")
-            outcomes.append(
-                EpisodeOutcome(
-                    item.source,
-                    "unchanged",
-                    item.output,
-                    float(duration) if isinstance(duration, int | float) else None,
-                )
-            )
-        else:
-            todo.append(item)
-    if todo:
-        if cluster is None:
-            runner = render_locally(todo, options, progress)
-        else:
-            from .catalogue_cluster import render_on_cluster
+    with contextlib.ExitStack() as stack:
+        client = None
+        if cluster is not None:
+            # Connect first: an unreachable scheduler is said before any planning.
+            from .catalogue_cluster import open_cluster, render_on_cluster
 
-            runner = render_on_cluster(todo, options, cluster, progress)
-        outcomes += list(runner)
+            client = stack.enter_context(open_cluster(cluster))
+        scripts, outcomes = find_scripts(sources)
+        todo: list[PlannedEpisode] = []
+        for item in plan_catalogue(scripts, show_dir, options, suffix):
+            if isinstance(item, EpisodeOutcome):
+                outcomes.append(item)
+            elif (manifest := is_unchanged(item)) is not None:
+                duration = manifest.get("duration")
+                outcomes.append(
+                    EpisodeOutcome(
+                        item.source,
+                        "unchanged",
+                        item.output,
+                        float(duration) if isinstance(duration, int | float) else None,
+                    )
+                )
+            else:
+                todo.append(item)
+        if todo:
+            if client is None:
+                outcomes += render_locally(todo, options, progress)
+            else:
+                outcomes += render_on_cluster(todo, options, client, progress)
     order = {path: n for n, path in enumerate(scripts)}
     outcomes.sort(key=lambda o: order.get(o.source, -1))
     return CatalogueResult(tuple(outcomes), time.perf_counter() - started)

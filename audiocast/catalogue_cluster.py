@@ -10,16 +10,20 @@ elsewhere (Dask's own recovery); clips already in the cache come back at once.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import EpisodeOutcome, PlannedEpisode, Progress, engine_version, write_manifest
 from .errors import AudiocastError, UsageError
 from .model import Script, SpeechRequest
 from .pipeline import RenderOptions, render
 from .synth.executor import ReadyClips
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 def _dask() -> Any:
@@ -53,51 +57,55 @@ def render_episode(
     return EpisodeDone(result.duration, seconds, tuple(result.warnings))
 
 
+@contextlib.contextmanager
+def open_cluster(spec: str) -> Iterator[Client]:
+    """A client of the cluster ``spec`` names (see ``dask_executor.open_client``)."""
+    with _dask().open_client(spec) as client:
+        yield client
+
+
 def render_on_cluster(
     todo: Sequence[PlannedEpisode],
     options: RenderOptions,
-    cluster: str,
+    client: Client,
     progress: Progress | None = None,
 ) -> Iterator[EpisodeOutcome]:
-    """Every episode of ``todo`` on the cluster ``cluster`` names; outcomes as they finish.
+    """Every episode of ``todo`` on ``client``'s cluster; outcomes as they finish.
 
     Stopping early (Ctrl-C, or closing the iterator) cancels every future not yet done.
     """
-    dask = _dask()
     from distributed import as_completed
 
     assert options.cache_dir is not None
     version = engine_version(options.engine)
-    with dask.open_client(cluster) as client:
-        executor = dask.DaskExecutor(client, options.engine, version, options.cache_dir)
-        episodes: dict[Any, PlannedEpisode] = {}
-        clips: dict[str, Any] = {}
-        for episode in todo:
-            futures = executor.submit(episode.requests)
-            clips.update((f.key, f) for f in futures)
-            task = client.submit(
-                render_episode,
-                episode.script,
-                episode.options,
-                list(episode.requests),
-                futures,
-                key=f"audiocast-episode-{episode.fingerprint}",
-            )
-            episodes[task] = episode
-        waiting = as_completed([*clips.values(), *episodes])
-        done = 0
-        try:
-            for future in waiting:
-                finished = episodes.get(future)
-                if finished is not None:
-                    yield _outcome(future, finished)
-                    continue
-                done += 1
-                if progress is not None:
-                    progress(done, len(clips))
-        finally:
-            # Ctrl-C or an early stop: nothing more is to run. Finished episodes stay.
-            client.cancel([*clips.values(), *episodes])
+    executor = _dask().DaskExecutor(client, options.engine, version, options.cache_dir)
+    episodes: dict[Any, PlannedEpisode] = {}
+    clips: dict[str, Any] = {}
+    for episode in todo:
+        futures = executor.submit(episode.requests)
+        clips.update((f.key, f) for f in futures)
+        task = client.submit(
+            render_episode,
+            episode.script,
+            episode.options,
+            list(episode.requests),
+            futures,
+            key=f"audiocast-episode-{episode.fingerprint}",
+        )
+        episodes[task] = episode
+    done = 0
+    try:
+        for future in as_completed([*clips.values(), *episodes]):
+            finished = episodes.get(future)
+            if finished is not None:
+                yield _outcome(future, finished)
+                continue
+            done += 1
+            if progress is not None:
+                progress(done, len(clips))
+    finally:
+        # Ctrl-C or an early stop: nothing more is to run. Finished episodes stay.
+        client.cancel([*clips.values(), *episodes])
 
 
 def _outcome(future: Any, episode: PlannedEpisode) -> EpisodeOutcome:
