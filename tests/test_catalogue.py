@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 from conftest import decode
 
@@ -107,3 +109,24 @@ def test_shared_pool_gives_the_audio_of_each_render_alone(tmp_path: Path) -> Non
         alone = tmp_path / f"alone-{outcome.output.name}"
         render(outcome.source, dataclasses.replace(BARE, output=alone))
         assert np.array_equal(decode(alone), decode(outcome.output))
+
+
+def test_a_clip_that_never_comes_fails_only_its_episode(
+    tmp_path: Path, fake_voices: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pool looks ahead into the next episode while this one is mixed: the failure must
+    # land on the episode whose turn it is, and the episodes around it still render.
+    monkeypatch.setenv("AUDIOCAST_FAKE_FAULTS", json.dumps({"error": ["kumquat"]}))
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    for n, middle in enumerate(["Plums ripen late.", "A kumquat is sour.", "Figs like heat."]):
+        (folder / f"ep{n}.txt").write_text(
+            f"---\ntitle: Fruit {n}\n---\nAna: Tell me one thing.\n\nBen: {middle}\n", "utf-8"
+        )
+    options = dataclasses.replace(BARE, engine="fake", voices_dirs=(fake_voices,))
+    result = render_all([folder], tmp_path / "show", options)
+    assert [o.status for o in result.outcomes] == ["rendered", "failed", "rendered"]
+    error = result.outcomes[1].error or ""
+    assert "ep1.txt:6:" in error and "kumquat" in error, error
+    for outcome in (result.outcomes[0], result.outcomes[2]):
+        assert outcome.output is not None and decode(outcome.output).size > 0
