@@ -25,9 +25,11 @@ from . import __version__
 from .atomic import write_text_atomic
 from .errors import AudiocastError, InputError
 from .model import Script, SpeechRequest
+from .options import RenderOptions
 from .parse import load_script
-from .pipeline import RenderOptions, default_output, prepare, render
+from .pipeline import render
 from .plan import BumperPlan
+from .prepare import default_output, prepare
 from .synth.base import get_synthesizer
 from .synth.cache import ClipCache, default_cache_dir
 from .synth.executor import SharedPool

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from .catalogue import EpisodeOutcome, PlannedEpisode, Progress, engine_version, write_manifest
 from .errors import AudiocastError, UsageError
 from .model import Script, SpeechRequest
-from .pipeline import RenderOptions, render
+from .options import RenderOptions
+from .pipeline import render
 from .synth.executor import ReadyClips
 
 if TYPE_CHECKING:

@@ -119,8 +119,9 @@ def scheduler_overhead() -> float:
 
 
 def clips_per_episode(scripts: Path) -> float:
+    from audiocast.options import RenderOptions
     from audiocast.parse import load_script
-    from audiocast.pipeline import RenderOptions, prepare
+    from audiocast.prepare import prepare
 
     counts = [
         len(prepare(load_script(s), RenderOptions())[1].requests) for s in scripts.glob("*.txt")
