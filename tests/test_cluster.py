@@ -9,12 +9,13 @@ import dataclasses
 import os
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import decode, run_cli
+from conftest import decode, decode_errors, run_cli
 
 distributed = pytest.importorskip("distributed")
 
@@ -119,3 +120,39 @@ def test_an_unreachable_scheduler_is_one_line_naming_it(tmp_path: Path) -> None:
     assert len(lines) == 1 and address in lines[0], done.stderr
     assert lines[0].startswith("audiocast: error: cannot reach the Dask scheduler")
     assert not (tmp_path / "show").exists() or not any((tmp_path / "show").glob("*.mp3"))
+
+
+def test_ctrl_c_cancels_the_clusters_work_and_leaves_no_half_episode(
+    cluster: str, tmp_path: Path
+) -> None:
+    folder = catalogue(tmp_path / "scripts")
+    show = tmp_path / "show"
+    options = dataclasses.replace(BARE, cache_dir=tmp_path / "cache")
+
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        render_all([folder], show, options, cluster=cluster, progress=interrupt)
+    with distributed.Client(cluster, timeout=10) as client:
+        deadline = time.monotonic() + 30
+        while client.run_on_scheduler(_audiocast_tasks) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert client.run_on_scheduler(_audiocast_tasks) == 0
+    # Episode files appear only complete (written under a temporary name, then renamed).
+    for episode in show.glob("*.mp3") if show.exists() else []:
+        assert decode_errors(episode) == "", episode
+
+
+def _audiocast_tasks(dask_scheduler: object) -> int:
+    tasks = dask_scheduler.tasks  # type: ignore[attr-defined]
+    return sum(1 for key in tasks if str(key).startswith("audiocast-"))
+
+
+@pytest.mark.parametrize("spec", ["local:0", "nowhere"])
+def test_a_bad_cluster_spec_is_a_usage_error(spec: str) -> None:
+    from audiocast.errors import UsageError
+    from audiocast.synth.dask_executor import open_client
+
+    with pytest.raises(UsageError), open_client(spec):
+        pass
