@@ -130,3 +130,20 @@ def test_a_clip_that_never_comes_fails_only_its_episode(
     assert "ep1.txt:6:" in error and "kumquat" in error, error
     for outcome in (result.outcomes[0], result.outcomes[2]):
         assert outcome.output is not None and decode(outcome.output).size > 0
+
+
+def test_feed_and_site_are_rebuilt_at_the_end(tmp_path: Path) -> None:
+    folder = catalogue(tmp_path / "scripts")
+    show = tmp_path / "show"
+    show.mkdir()
+    (show / "show.yaml").write_text("title: Garden Notes\nauthor: Ana\n", encoding="utf-8")
+    site = tmp_path / "site"
+    args = ["render-all", str(folder), "-o", str(show), "-q", "--feed", "--site", str(site)]
+    result = CliRunner().invoke(cli, [*args, "--base-url", "https://example.org/garden"])
+    assert result.exit_code == 0, result.output
+    feed = (show / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<item>") == 2 and "compost-basics.mp3" in feed
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Compost Basics" in index and "Saving Seeds" in index
+    missing = CliRunner().invoke(cli, ["render-all", str(folder), "-o", str(show), "--feed"])
+    assert missing.exit_code == 2 and "--base-url" in missing.output
