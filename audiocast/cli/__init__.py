@@ -7,7 +7,7 @@ and output. Importing this package registers every command on :data:`cli`.
 
 from __future__ import annotations
 
-from . import episodes, render, scripts, voices
+from . import catalogue, episodes, render, scripts, voices
 from .app import cli, main
 
-__all__ = ["cli", "episodes", "main", "render", "scripts", "voices"]
+__all__ = ["catalogue", "cli", "episodes", "main", "render", "scripts", "voices"]

@@ -27,7 +27,7 @@ from ..errors import AudiocastError, EngineError, UsageError
 from ..model import Clip, SpeechRequest
 from .base import Synthesizer, get_synthesizer
 from .cache import ClipCache
-from .pool import _attempt, _Task, _unpack
+from .worker import Task, attempt, unpack_error
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a scheduler before saying it cannot be reached."""
@@ -159,13 +159,13 @@ def make_clip(request: SpeechRequest, engine: str, version: str, cache_dir: str)
         for _ in range(RETRIES + 1):
             # Engines print (pyttsx3: "Audio saved to ..."); a worker's stdout is its log.
             with contextlib.redirect_stdout(io.StringIO()):
-                outcome = _attempt(synth, _Task(key, request, out))
+                outcome = attempt(synth, Task(key, request, out))
             if outcome.status == "ok":
                 stored = cache.put(key, out)
                 return MadeClip(stored, time.perf_counter() - started)
             if outcome.status == "fatal":
                 assert outcome.error is not None
-                raise _unpack(outcome.error)
+                raise unpack_error(outcome.error)
             reason = outcome.reason
             out.unlink(missing_ok=True)
     words = request.text if len(request.text) <= 60 else request.text[:60] + "..."
