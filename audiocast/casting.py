@@ -2,11 +2,14 @@
 
 Rules a caller may rely on:
 
-- An explicit cast (the script's ``cast:``, then ``overrides`` from ``--config``, which win)
-  maps a speaker (by name or alias, ignoring case) to a profile name or an engine voice id.
-  Unknown values are a ``VoiceError`` naming the speaker, the value and near matches. Keys that
-  match no speaker are ignored here, except ``narrator``, which sets the narrator's voice; those
-  in the script's own ``cast:`` get a warning (a misspelt speaker would else go unnoticed).
+- An explicit cast (``voice:`` hints in front matter's ``speakers:``, the script's ``cast:``,
+  then ``overrides``, which win) maps a speaker (by name or alias, ignoring case) to a profile
+  name or an engine voice id. Unknown values are a ``VoiceError`` naming the speaker, the value
+  and near matches. A key that matches no speaker is a ``VoiceError`` with near matches too
+  (``narrator`` sets the narrator's voice), except override keys not in ``strict``: a
+  ``--config`` file serves many episodes, so its entries for absent speakers are ignored.
+- A speaker whose gender the script tells (a ``gender:`` hint, a title such as Ms. or Sir,
+  see ``gender.py``) gets a free voice of that gender when one is left.
 - Uncast speakers get distinct profiles, in order of first appearance: the host (a speaker
   whose role is host-like, else the first speaker) from ``host`` profiles, the others from
   ``guest`` then ``panel`` profiles, then any other; a profile already taken is not reused
@@ -21,19 +24,20 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .announce import HOST_ROLES
 from .errors import VoiceError
-from .model import EMPTY, Script, Segment, VoiceProfile
+from .gender import Gender, speaker_gender, speaker_hints, voice_gender
+from .model import EMPTY, Script, Segment, Speaker, VoiceProfile
 from .suggest import did_you_mean
 from .synth.base import Synthesizer
 from .voices import find_profile, resolve_voice
 
-HOST_ROLES = frozenset({"host", "co-host", "cohost", "presenter", "moderator", "interviewer"})
 NARRATOR_KEYS = ("narrator", "narration")
 ROLE_ORDER = ("host", "guest", "panel")
 PITCH_STEP = 12
@@ -51,6 +55,8 @@ class Casting:
     warnings: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     """Speaker name -> how the voice was chosen: ``cast``, ``auto`` or ``derived``."""
+    reasons: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    """Speaker name -> why, for people: ``--voice``, ``host voice, female (title Ms.)``..."""
 
     def voice_for(self, segment: Segment) -> VoiceProfile:
         """The voice that speaks ``segment``: its speaker's, or the narrator's."""
@@ -72,7 +78,12 @@ class Casting:
         return {
             "narrator": self.narrator.to_dict(),
             "speakers": [
-                {"speaker": name, "source": self.sources.get(name, "auto"), **p.to_dict()}
+                {
+                    "speaker": name,
+                    "source": self.sources.get(name, "auto"),
+                    "reason": self.reasons.get(name, ""),
+                    **p.to_dict(),
+                }
                 for name, p in self.voices.items()
             ],
             "warnings": list(self.warnings),
@@ -99,15 +110,23 @@ def cast(
     engine: Synthesizer | None = None,
     *,
     overrides_path: Path | None = None,
+    strict: Collection[str] = (),
 ) -> Casting:
     """Decide every speaker's voice and the narrator's (see the module docstring for the rules).
 
     ``engine`` checks engine voice ids in the cast and the voices of profiles made for it;
     without it only profile names can be cast. ``overrides_path`` names the ``--config`` file
-    in errors about its entries.
+    in errors about its entries; ``strict`` names the override keys (``--voice``) that must
+    match a speaker.
     """
     speakers = _speakers(script)
     explicit = _explicit_cast(script, overrides, overrides_path)
+    hints = speaker_hints(script)
+    _require_speakers(script, speakers, overrides, strict)
+    reasons: dict[str, str] = {}
+    origin = {key: "speakers: voice" for key, hint in hints.items() if hint.voice}
+    origin.update({_fold(str(k)): "cast:" for k in script.metadata.cast})
+    origin.update({_fold(str(k)): "--voice" for k in strict})
     voices: dict[str, VoiceProfile] = {}
     sources: dict[str, str] = {}
     used_keys: set[str] = set()
@@ -127,6 +146,7 @@ def cast(
             used_keys.add(_fold(key))
             voices[name] = resolve(name, _fold(key))
             sources[name] = "cast"
+            reasons[name] = origin.get(_fold(key), "--config cast:")
 
     narrator_key = next((k for k in NARRATOR_KEYS if k in explicit and k not in used_keys), None)
     if narrator_key is not None:
@@ -147,30 +167,42 @@ def cast(
         first = next((n for n, _, _ in speakers if _fold(n) not in NARRATOR_KEYS), None)
         hosts = [first] if first is not None and first not in voices else []
     derived: list[str] = []
-    for name, _, _ in speakers:
+    by_name = {s.name: s for s in script.speakers}
+    for name, aliases, role in speakers:
         if name in voices:
             continue
         if _fold(name) in NARRATOR_KEYS:
             voices[name], sources[name] = narrator, "auto"
+            reasons[name] = "the narrator's voice"
             continue
-        choice = _pick(pool, taken, host=name in hosts)
+        speaker = by_name.get(name, Speaker(name, role, aliases))
+        hint = next((hints[_fold(k)] for k in (name, *aliases) if _fold(k) in hints), None)
+        gender, why = speaker_gender(speaker, hint)
+        choice = _pick(pool, taken, host=name in hosts, gender=gender)
         if choice is None:
             choice = _derive(pool or [narrator], taken, len(derived))
             derived.append(name)
             sources[name] = "derived"
+            reasons[name] = f"derived from {choice.name.split('~')[0]}: profiles ran out"
         else:
             sources[name] = "auto"
+            kind = "host" if name in hosts else "guest"
+            said = f", {gender} ({why})" if gender else ""
+            if gender and voice_gender(choice) != gender:
+                said += f", but no free {gender} voice was left"
+            reasons[name] = f"{kind} voice{said}"
         _check(choice, engine)
         taken.add(choice.name)
         voices[name] = choice
 
     voices = {name: voices[name] for name, _, _ in speakers}  # in order of appearance
-    warnings = _unmatched(script, speakers, used_keys) + _warnings(voices, derived, len(pool))
+    warnings = _warnings(voices, derived, len(pool))
     return Casting(
         voices=MappingProxyType(voices),
         narrator=narrator,
         warnings=tuple(warnings),
         sources=MappingProxyType(sources),
+        reasons=MappingProxyType(reasons),
     )
 
 
@@ -185,25 +217,29 @@ def _speakers(script: Script) -> list[tuple[str, tuple[str, ...], str | None]]:
     return found
 
 
-def _unmatched(
+def _require_speakers(
     script: Script,
     speakers: Sequence[tuple[str, tuple[str, ...], str | None]],
-    used: set[str],
-) -> list[str]:
-    """Warnings for the script's own cast entries that name no speaker (likely typos).
-
-    ``--config`` entries are left out: one config often serves episodes with other speakers.
-    """
+    overrides: Mapping[str, str],
+    strict: Collection[str],
+) -> None:
+    """A ``VoiceError`` with near matches for a ``cast:`` entry, ``speakers:`` voice hint or
+    ``strict`` override that names no speaker: a misspelt name would else go unnoticed."""
     names = [n for name, aliases, _ in speakers for n in (name, *aliases)]
-    out = []
-    for key in script.metadata.cast:
-        folded = _fold(str(key))
-        if folded in used or folded in NARRATOR_KEYS:
+    known = {_fold(n) for n in names} | set(NARRATOR_KEYS)
+    line = script.metadata.lines.get("cast") if script.metadata.lines else None
+    entries = [(str(k), "cast:", script.source, line) for k in script.metadata.cast]
+    entries += [(str(k), "--voice", None, None) for k in strict if k in overrides]
+    for key, where, path, at in entries:
+        if _fold(key) in known:
             continue
-        near = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
-        hint = f" ({did_you_mean(near)})" if near else ""
-        out.append(f"cast: {key!r} is not a speaker in this script{hint}; its entry is unused")
-    return out
+        near = difflib.get_close_matches(key, names, n=3, cutoff=0.5)
+        raise VoiceError(
+            f"{where} {key!r} matches no speaker in this script",
+            path=path,
+            line=at,
+            hint=did_you_mean(near, f"speakers: {', '.join(names) or 'none'}"),
+        )
 
 
 def _explicit_cast(
@@ -211,7 +247,15 @@ def _explicit_cast(
 ) -> dict[str, tuple[str, Path | None, int | None]]:
     """Folded speaker key -> (value, file, line); overrides replace the script's entries."""
     line = script.metadata.lines.get("cast") if script.metadata.lines else None
-    table = {_fold(str(k)): (str(v), script.source, line) for k, v in script.metadata.cast.items()}
+    spoken = script.metadata.lines.get("speakers") if script.metadata.lines else None
+    table = {
+        key: (hint.voice, script.source, spoken)
+        for key, hint in speaker_hints(script).items()
+        if hint.voice
+    }
+    table.update(
+        {_fold(str(k)): (str(v), script.source, line) for k, v in script.metadata.cast.items()}
+    )
     for k, v in overrides.items():
         table[_fold(str(k))] = (str(v), overrides_path, None)
     return table
@@ -245,11 +289,14 @@ def _rank(profile: VoiceProfile, host: bool) -> tuple[int, ...]:
     return (groups[0], *_natural(profile.name))
 
 
-def _pick(pool: Sequence[VoiceProfile], taken: set[str], host: bool) -> VoiceProfile | None:
+def _pick(
+    pool: Sequence[VoiceProfile], taken: set[str], host: bool, gender: Gender | None = None
+) -> VoiceProfile | None:
     free = [p for p in pool if p.name not in taken]
     if not free:
         return None
-    return min(free, key=lambda p: _rank(p, host))
+    matching = [p for p in free if gender is None or voice_gender(p) == gender]
+    return min(matching or free, key=lambda p: _rank(p, host))
 
 
 def _derive(pool: Sequence[VoiceProfile], taken: set[str], index: int) -> VoiceProfile:

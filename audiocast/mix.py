@@ -31,6 +31,36 @@ from .model import SAMPLE_RATE, Clip
 from .runtime import find_ffmpeg
 
 
+class RoomTone:
+    """A low, steady noise floor at ``level_db`` dBFS RMS, laid under the whole episode.
+
+    Real rooms are never digitally silent; a floor under the words and the gaps keeps a pause
+    from sounding like a drop-out. The noise is low-passed (darker than hiss, like a quiet
+    room) and seeded, so the same episode gets the same tone: renders stay reproducible.
+    """
+
+    SEED = 20_261_202
+    CUTOFF = 0.96
+    """One-pole low-pass coefficient: most of the energy below about 300 Hz."""
+
+    def __init__(self, level_db: float) -> None:
+        self.rng = np.random.default_rng(self.SEED)
+        self.state = np.zeros(1)
+        # A one-pole filter keeps (1 - a) / (1 + a) of white noise's power.
+        a = self.CUTOFF
+        self.scale = 10 ** (level_db / 20) / np.sqrt((1 - a) / (1 + a))
+
+    def next(self, frames: int) -> np.ndarray:
+        """The next ``frames`` samples of tone, continuing the previous call's."""
+        from scipy.signal import lfilter
+
+        white = self.rng.standard_normal(frames)
+        a = self.CUTOFF
+        shaped, self.state = lfilter([1 - a], [1, -a], white, zi=self.state)
+        out: np.ndarray = (np.asarray(shaped) * self.scale).astype(np.float32)
+        return out
+
+
 def silence(seconds: float, rate: int = SAMPLE_RATE) -> np.ndarray:
     return np.zeros(max(0, round(seconds * rate)), dtype=np.float32)
 
@@ -131,9 +161,10 @@ def _to_array(segment: AudioSegment) -> np.ndarray:
 
 @functools.cache
 def sting(seconds: float = 2.4) -> np.ndarray:
-    """The built-in intro/outro sting: a rising three-note chime over a soft held chord.
+    """The built-in intro/outro sting: a rising three-note chime over a soft held chord, the
+    chord held for ``seconds`` in all (an intro holds it under its words and the handover).
 
-    Made once per process (pydub's generators run sample by sample in Python, ~0.2 s) and
+    Made once per length per process (pydub's generators run sample by sample in Python, ~0.2 s) and
     returned read-only, since the intro and the outro both use it.
     """
     # pydub's silent() defaults to 11,025 Hz; give the rate explicitly so overlays keep quality.
@@ -154,7 +185,9 @@ def sting(seconds: float = 2.4) -> np.ndarray:
                 duration=len(chord), volume=-24.0
             )
         )
-    bed = bed.overlay(chord.fade_in(120).fade_out(len(chord) - 200), position=660)
+    # The short sting's chord dies away at once; a long one (held under an intro) holds and
+    # fades over its last 1.5 s.
+    bed = bed.overlay(chord.fade_in(120).fade_out(min(len(chord) - 200, 1540)), position=660)
     out = _to_array(bed)
     out.setflags(write=False)
     return out
@@ -193,3 +226,36 @@ def duck_under(
     out = bed * env
     out[offset:end] += speech
     return out
+
+
+def intro_bed(
+    music: np.ndarray,
+    speech: np.ndarray,
+    start: float,
+    *,
+    duck_db: float,
+    handover: float,
+    fade: float,
+    lift_db: float = -10.0,
+    ramp: float = 0.25,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The intro as a produced show hands over: ``(head, tail)``.
+
+    ``head`` is the music with ``speech`` ducked over it from ``start`` seconds, up to the end of
+    the speech. ``tail`` is the music after it: it lifts to ``lift_db`` for the ``handover``
+    (the breath before the first line) and then fades out over ``fade`` seconds under the first
+    line, so the show never drops into digital silence between intro and interview.
+    """
+    head = duck_under(music, speech, start, duck_db=duck_db, ramp=ramp, tail=0.0)
+    end = head.size
+    n = round((handover + fade) * SAMPLE_RATE)
+    tail = np.zeros(n, dtype=np.float32)
+    have = max(0, min(n, music.size - end))
+    tail[:have] = music[end : end + have]
+    low, lift = np.float32(10 ** (duck_db / 20)), np.float32(10 ** (lift_db / 20))
+    env = np.full(n, lift, dtype=np.float32)
+    r = min(n, round(ramp * SAMPLE_RATE))
+    env[:r] = np.linspace(low, lift, r, dtype=np.float32)
+    hold = min(n, round(handover * SAMPLE_RATE))
+    env[hold:] *= np.linspace(1.0, 0.0, n - hold, dtype=np.float32) ** 2
+    return head, tail * env

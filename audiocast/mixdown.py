@@ -1,7 +1,9 @@
 """Plays the plan into the mastering stream: clips, gaps, pauses and the intro/outro bumpers.
 
 Clips arrive from the synthesis pool in plan order; each is trimmed, levelled by the stream and
-placed, so the timeline records where every utterance really starts.
+placed, so the timeline records where every utterance really starts. The intro hands over as a
+produced show does: its music fades out under the first line instead of stopping before it; an
+episode that no music ends gets a short tail; ``room_tone`` lays a noise floor under it all.
 """
 
 from __future__ import annotations
@@ -12,14 +14,54 @@ import numpy as np
 
 from .errors import EngineError
 from .master.stream import MasteringStream, Samples
-from .mix import decode_file, duck_under, join, read_clip, silence, sting, trim_silence
+from .mix import (
+    RoomTone,
+    decode_file,
+    intro_bed,
+    join,
+    read_clip,
+    silence,
+    sting,
+    trim_silence,
+)
 from .model import SAMPLE_RATE, Clip, Gaps, Script
 from .plan import BumperPlan, Pause, Plan, Utterance
-from .timeline import Timeline
+from .timeline import SoundPlacement, Timeline
 
 DUCK_DB = -16.0
 MUSIC_LEAD = 1.6
 """Seconds of music before the intro speech starts."""
+HANDOVER_FADE = 1.8
+"""Seconds over which the intro music fades out under the first line."""
+END_TAIL = 0.8
+"""Seconds of tone after the last word when no music ends the episode."""
+STING_SECONDS = 2.4
+
+
+class _Mix:
+    """The stream, with what sounds under the next writes: the intro's music tail, room tone."""
+
+    def __init__(self, stream: MasteringStream, room_tone: float | None) -> None:
+        self.stream = stream
+        self.under: Samples = np.zeros(0, dtype=np.float32)
+        self.room = RoomTone(room_tone) if room_tone is not None else None
+        self.sounds: list[SoundPlacement] = []
+
+    @property
+    def seconds(self) -> float:
+        return self.stream.seconds
+
+    def write(self, samples: Samples) -> None:
+        if samples.size == 0:
+            return
+        if self.under.size:
+            n = min(self.under.size, samples.size)
+            samples = samples.copy()
+            samples[:n] += self.under[:n]
+            self.under = self.under[n:]
+        if self.room is not None:
+            samples = samples + self.room.next(samples.size)
+        self.stream.write(samples)
 
 
 def _speech(stream: MasteringStream, utterance: Utterance, clip: Clip) -> Samples:
@@ -29,20 +71,27 @@ def _speech(stream: MasteringStream, utterance: Utterance, clip: Clip) -> Sample
             f"the engine returned silence for: {utterance.text[:60]!r}",
             hint="try again; if it persists, try another voice",
         )
-    return stream.speech(utterance.speaker, audio)
+    return stream.speech(utterance.speaker, audio, scripted=utterance.segment is not None)
 
 
-def _music(stream: MasteringStream, script: Script, bumper: BumperPlan) -> Samples | None:
+def _music(
+    stream: MasteringStream, script: Script, bumper: BumperPlan, seconds: float | None = None
+) -> Samples | None:
+    """The bumper's music, levelled under the speech; the built-in sting is made ``seconds``
+    long when given (an intro holds it under its words and the handover)."""
     if bumper.music is None:
         return None
-    music = sting() if bumper.music == "sting" else decode_file(script.resolve(bumper.music))
+    if bumper.music == "sting":
+        music = sting(max(STING_SECONDS, round(seconds, 1)) if seconds else STING_SECONDS)
+    else:
+        music = decode_file(script.resolve(bumper.music))
     return stream.music(music)
 
 
 def _bumper(
-    stream: MasteringStream, script: Script, bumper: BumperPlan, clips: Iterator[Clip]
+    mix: _Mix, script: Script, bumper: BumperPlan, clips: Iterator[Clip], gaps: Gaps
 ) -> None:
-    music = _music(stream, script, bumper)
+    stream = mix.stream
     pieces: list[Samples] = []
     offsets: list[tuple[Utterance, int, Samples]] = []
     length = 0
@@ -53,44 +102,72 @@ def _bumper(
         offsets.append((u, length + gap.size, audio))
         length += gap.size + audio.size
     speech = join(pieces)
+    intro = bumper.kind == "intro"
+    hold = MUSIC_LEAD + speech.size / SAMPLE_RATE + gaps.handover + HANDOVER_FADE
+    music = _music(stream, script, bumper, hold if intro else None)
+    tail: Samples | None = None
     if music is None:
         start, mixed = 0.0, speech
     elif speech.size == 0:
         start, mixed = 0.0, music
+    elif intro:
+        # The music leads in, ducks under the words, and fades out under the first line.
+        start = MUSIC_LEAD
+        mixed, tail = intro_bed(
+            music, speech, start, duck_db=DUCK_DB, handover=gaps.handover, fade=HANDOVER_FADE
+        )
     else:
-        # The intro's music leads in and then ducks; the outro's speech comes first, music after.
-        start = MUSIC_LEAD if bumper.kind == "intro" else 0.0
-        if bumper.kind == "intro":
-            mixed = duck_under(music, speech, start, duck_db=DUCK_DB, tail=1.2)
-        else:
-            tail = np.concatenate([silence(0.3), music])
-            mixed = join([speech, tail])
+        # The outro's speech comes first, music after.
+        start, mixed = 0.0, join([speech, silence(0.3), music])
     base = stream.seconds
     for u, offset, audio in offsets:
         stream.place(u, base + start + offset / SAMPLE_RATE, audio)
-    stream.write(mixed)
+    mix.write(mixed)
+    if tail is not None:
+        mix.under = tail
 
 
 def mixdown(
-    stream: MasteringStream, script: Script, plan: Plan, clips: Iterator[Clip], gaps: Gaps
+    stream: MasteringStream,
+    script: Script,
+    plan: Plan,
+    clips: Iterator[Clip],
+    gaps: Gaps,
+    room_tone: float | None = None,
 ) -> Timeline:
     """Write the whole episode into ``stream``, one clip of ``clips`` per planned utterance."""
+    mix = _Mix(stream, room_tone)
     intro_end = outro_start = None
     for item in plan.items:
         if isinstance(item, Pause):
-            stream.write(silence(item.seconds))
+            start = mix.seconds
+            mix.write(silence(item.seconds))
+            if item.caption:
+                mix.sounds.append(
+                    SoundPlacement(start, mix.seconds, item.caption, item.speaker, item.segment)
+                )
         elif isinstance(item, Utterance):
             audio = _speech(stream, item, next(clips))
-            stream.write(silence(item.gap))
+            mix.write(silence(item.gap))
             stream.place(item, stream.seconds, audio)
-            stream.write(audio)
+            mix.write(audio)
         else:
             if item.kind == "outro":
-                stream.write(silence(gaps.speaker_change))
+                mix.write(silence(gaps.speaker_change))
                 outro_start = stream.seconds
-            _bumper(stream, script, item, clips)
+            _bumper(mix, script, item, clips, gaps)
             if item.kind == "intro":
-                stream.write(silence(gaps.speaker_change))
                 intro_end = stream.seconds
+    last = plan.items[-1] if plan.items else None
+    if not (isinstance(last, BumperPlan) and last.music is not None):
+        # Never stop dead on the last word: a breath of (room) tone, as an edited show ends.
+        mix.write(silence(END_TAIL))
+    mix.write(silence(mix.under.size / SAMPLE_RATE))  # music still fading out
     stream.finish()
-    return Timeline(tuple(stream.placements), stream.seconds, intro_end, outro_start)
+    return Timeline(
+        tuple(stream.placements),
+        stream.seconds,
+        intro_end,
+        outro_start,
+        sounds=tuple(mix.sounds),
+    )

@@ -35,6 +35,14 @@ class Gaps:
     """At a change of speaker: a little longer, as people leave room before answering."""
     cue: float = 0.6
     """A stage direction such as ``(laughs)`` when the script gives no length."""
+    quick: float = 0.3
+    """At a change of speaker after a one- or two-word turn, or before a short answer to a
+    question: people pick up at once."""
+    topic: float = 1.1
+    """Before a new topic: a heading, a rule, a break cue, a named chapter, or the switch
+    between narration and the interview."""
+    handover: float = 0.6
+    """From the intro's last word to the first line, with the intro music fading under it."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,11 @@ class RenderOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     cast: Mapping[str, str] = field(default_factory=dict)
-    """Speaker -> profile or voice id; wins over the script's own ``cast:``."""
+    """Speaker -> profile or voice id (``--voice``); wins over the script's own ``cast:``. An
+    entry that names no speaker of the script is an error with near matches."""
+    shared_cast: Mapping[str, str] = field(default_factory=dict)
+    """A ``--config`` file's cast: like ``cast`` but below it, and entries for speakers this
+    script does not have are ignored (one config serves many episodes)."""
     voices_dirs: tuple[Path, ...] = ()
     lexicon: Path | None = None
     gaps: Gaps = field(default_factory=Gaps)
@@ -30,7 +34,10 @@ class RenderOptions:
     use_outro: bool = True
     master: bool = True
     loudness: float = -16.0
+    """Integrated loudness of the speech in LUFS: intro and outro music do not move it."""
     true_peak: float = -1.0
+    room_tone: float | None = None
+    """A noise floor at this dBFS under the episode instead of digital silence (``-60``)."""
     sidecars: bool = True
     """Chapters JSON, WebVTT, SRT and JSON transcript beside the episode."""
     page: bool = True

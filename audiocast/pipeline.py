@@ -35,7 +35,7 @@ from .prepare import cast_script, default_output, prepare, slugify
 from .synth.cache import ClipCache, default_cache_dir
 from .synth.executor import ClipExecutor
 from .synth.pool import SynthesisFailed, SynthesisPool
-from .timeline import captions, chapters
+from .timeline import caption_cues, captions, chapters
 
 
 @dataclass(frozen=True)
@@ -46,18 +46,13 @@ class RenderResult:
     sidecars: tuple[Path, ...]
     chapters: tuple[Chapter, ...]
     cues: tuple[CaptionCue, ...]
+    """The transcript's cues: whole sentences, with sounds such as ``[laughs]``."""
     casting: Casting
     loudness: LoudnessReport
     warnings: tuple[str, ...] = ()
     page: Path | None = None
-
-
-def _host(script: Script) -> str | None:
-    """The speaker whose questions make chapters: the one labelled host, else the first."""
-    for s in script.speakers:
-        if s.role == "host":
-            return s.name
-    return script.speakers[0].name if script.speakers else None
+    captions: tuple[CaptionCue, ...] = ()
+    """What the VTT and SRT show: two lines of at most 42 characters, about 7 s a cue."""
 
 
 def _failed_turn(script: Script, plan: Plan, exc: SynthesisFailed) -> EngineError:
@@ -119,18 +114,24 @@ def render(
             stream = MasteringStream(encoder, mastering)
             clips = executor.synthesize(plan.requests)
             try:
-                timeline = mixdown(stream, script, plan, clips, options.gaps)
+                timeline = mixdown(
+                    stream, script, plan, clips, options.gaps, room_tone=options.room_tone
+                )
             except SynthesisFailed as exc:
                 raise _failed_turn(script, plan, exc) from exc
-        total, correction = settle_loudness(tmp_audio, stream.result(), mastering, options.bitrate)
-        cues = captions(timeline.placements)
-        _check_nothing_lost(plan, cues)
-        marks = chapters(script, timeline, _host(script)) if options.only is None else []
+        total, correction = settle_loudness(
+            tmp_audio, stream.result(), mastering, options.bitrate, stream.speech_level()
+        )
+        _check_nothing_lost(plan, captions(timeline.placements))
+        cues = captions(timeline.placements, timeline.sounds)
+        shown = caption_cues(timeline.placements, timeline.sounds)
+        # An --only preview keeps the chapters of the part it renders.
+        marks = chapters(script, timeline)
         tags = EpisodeTags.from_script(script)
         write_tags(tmp_audio, tags, marks)
         sidecars = []
         if options.sidecars:
-            sidecars = stage_sidecars(stack, output, marks, script.title, cues)
+            sidecars = stage_sidecars(stack, output, marks, script.title, cues, shown)
         page = None
         if options.page:
             size, length = tmp_audio.stat().st_size, duration_of(tmp_audio) or timeline.duration
@@ -147,6 +148,7 @@ def render(
         sidecars=tuple(sidecars),
         chapters=tuple(marks),
         cues=tuple(cues),
+        captions=tuple(shown),
         casting=casting,
         loudness=stream.report(total, correction),
         warnings=tuple(casting.warnings),

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .casting import Casting
 from .model import Bumper, Gaps, Script, Segment, SpeechRequest
 from .normalize import Lexicon, normalize, pause_for_cue, split_sentences
 from .normalize.typography import INLINE_CUE
+from .pacing import SSML_BREAK, gap_before, sound_caption, ssml_break_seconds
 
 NARRATOR = "Narrator"
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -41,8 +42,14 @@ class Utterance:
 
 @dataclass(frozen=True)
 class Pause:
+    """Silence for a stage direction; a sound (``(LAUGHTER)``) is also captioned, SDH style."""
+
     seconds: float
     segment: int | None = None
+    caption: str | None = None
+    """``[LAUGHTER]`` for a sound the listener hears about; ``None`` for a plain pause."""
+    speaker: str | None = None
+    """Whose turn the sound belongs to (a turn that is only ``[laughs]``)."""
 
 
 @dataclass(frozen=True)
@@ -79,54 +86,29 @@ class Plan:
         return [u.request for u in self.utterances]
 
 
-def _announce(
-    show: str | None, title: str | None, both: str, show_only: str, title_only: str, neither: str
-) -> Bumper:
-    if show and title:
-        text = both
-    elif show:
-        text = show_only
-    elif title:
-        text = title_only
-    else:
-        text = neither
-    return Bumper(audio="sting", text=text.format(show=show, title=title))
+_CUE_SPLIT = re.compile(
+    f"({INLINE_CUE.pattern}|{SSML_BREAK.pattern})", INLINE_CUE.flags | SSML_BREAK.flags
+)
 
 
-def default_intro(script: Script) -> Bumper:
-    """The sting, then the narrator announcing the show and the episode."""
-    return _announce(
-        script.metadata.show,
-        script.title,
-        both="Welcome to {show}. This is: {title}.",
-        show_only="Welcome to {show}.",
-        title_only="Welcome. This is: {title}.",
-        neither="Welcome, and thanks for joining us.",
-    )
+@dataclass(frozen=True)
+class InlineCue:
+    """A stage direction inside a paragraph: its pause, and its caption when it is a sound."""
+
+    seconds: float
+    caption: str | None
 
 
-def default_outro(script: Script) -> Bumper:
-    """The narrator signing off, then the sting."""
-    return _announce(
-        script.metadata.show,
-        script.title,
-        both="That was {title}. Thanks for listening to {show}.",
-        show_only="Thanks for listening to {show}.",
-        title_only="That was {title}. Thanks for listening.",
-        neither="Thanks for listening.",
-    )
-
-
-_CUE_SPLIT = re.compile(f"({INLINE_CUE.pattern})", INLINE_CUE.flags)
-
-
-def _sentences_and_cues(paragraph: str) -> list[str | float]:
-    """The paragraph's sentences, with each stage direction inside it, such as ``(laughs)`` or
-    ``[pause 2s]``, replaced by its pause in seconds, where it stands."""
-    out: list[str | float] = []
+def _sentences_and_cues(paragraph: str) -> list[str | InlineCue]:
+    """The paragraph's sentences, with each stage direction inside it, such as ``(laughs)``,
+    ``[pause 2s]`` or SSML's ``<break time="1s"/>``, as an ``InlineCue`` where it stands."""
+    out: list[str | InlineCue] = []
     for n, part in enumerate(_CUE_SPLIT.split(paragraph)):
         if n % 2:
-            out.append(pause_for_cue(part))
+            if SSML_BREAK.fullmatch(part):
+                out.append(InlineCue(ssml_break_seconds(part), None))
+            else:
+                out.append(InlineCue(pause_for_cue(part), sound_caption(part)))
         else:
             out.extend(speech_units(part))
     return out
@@ -153,26 +135,37 @@ def build_plan(
 
     def utterances(
         text: str, segment: Segment | None, index: int | None, first_gap: float
-    ) -> list[Utterance]:
+    ) -> tuple[list[Utterance], Pause | None]:
+        """The sentences of ``text``, and a pause for stage directions no sentence carries."""
         voice = casting.narrator if segment is None else casting.voice_for(segment)
         speaker = segment.speaker if segment is not None and segment.speaker else NARRATOR
         rate = segment.rate if segment is not None and segment.rate else 1.0
         out: list[Utterance] = []
         cue_len = 0
         held = 0.0  # pauses for stage directions inside the text, such as "(laughs)"
+        sound = ""  # their captions, waiting for the sentence they go with
         # A turn's later paragraphs (one speaker's consecutive turns joined by the parser) get
         # the paragraph gap and a cue of their own, as separate turns would.
         for p, paragraph in enumerate(PARAGRAPH_BREAK.split(text)):
             starts_paragraph = p > 0
+            words_in_paragraph = False
             for n, sentence in enumerate(_sentences_and_cues(paragraph)):
-                if isinstance(sentence, float):
-                    held += sentence
+                if isinstance(sentence, InlineCue):
+                    held += sentence.seconds
+                    if sentence.caption and out and words_in_paragraph:
+                        # "Seven. [laughs]": the sound goes with the words it follows.
+                        last = out[-1]
+                        out[-1] = replace(last, text=f"{last.text} {sentence.caption}")
+                    elif sentence.caption:
+                        sound = f"{sound} {sentence.caption}".strip()
                     continue
                 spoken = normalize(sentence, lexicon).strip()
                 if not spoken:
                     continue
-                new_cue = n == 0 or cue_len + len(sentence) > CUE_CHARS
-                cue_len = len(sentence) if new_cue else cue_len + len(sentence) + 1
+                shown = f"{sound} {sentence}" if sound else sentence
+                sound, words_in_paragraph = "", True
+                new_cue = n == 0 or cue_len + len(shown) > CUE_CHARS
+                cue_len = len(shown) if new_cue else cue_len + len(shown) + 1
                 if not out:
                     gap = first_gap
                 else:
@@ -182,37 +175,46 @@ def build_plan(
                 out.append(
                     Utterance(
                         request=SpeechRequest(spoken, voice, rate),
-                        text=sentence,
+                        text=shown,
                         speaker=speaker,
                         gap=gap,
                         segment=index,
                         new_cue=new_cue or not out,
                     )
                 )
-        return out
+        if sound and out:
+            last = out[-1]
+            out[-1] = replace(last, text=f"{last.text} {sound}")
+            sound = ""
+        # A turn that is only "[laughs]" still takes its time and its caption; a laugh after
+        # the last words keeps its time too.
+        rest = Pause(held, index, sound or None, speaker) if sound or held else None
+        return out, rest
 
     if intro is not None:
-        says = tuple(utterances(intro.text or "", None, None, 0.0))
+        says = tuple(utterances(intro.text or "", None, None, 0.0)[0])
         items.append(BumperPlan("intro", intro.audio, says))
 
-    chosen = range(len(script.segments)) if segments is None else segments
-    previous: str | None = None
+    chosen = list(range(len(script.segments)) if segments is None else segments)
+    previous: int | None = None
     for index in chosen:
         segment = script.segments[index]
         if segment.kind == "cue":
             seconds = segment.pause if segment.pause is not None else pause_for_cue(segment.text)
-            items.append(Pause(seconds, index))
+            items.append(Pause(seconds, index, sound_caption(segment.text)))
             continue
-        who = segment.speaker if segment.kind == "turn" else NARRATOR
-        gap = gaps.paragraph if who == previous else gaps.speaker_change
-        if not items:
-            gap = 0.0
-        said = utterances(segment.text, segment, index, gap)
+        if previous is None:
+            gap = gaps.handover if intro is not None else 0.0
+        else:
+            gap = gap_before(script, previous, index, gaps)
+        said, rest = utterances(segment.text, segment, index, gap)
+        items.extend(said)
+        if rest is not None:
+            items.append(rest)
         if said:
-            items.extend(said)
-            previous = who
+            previous = index
 
     if outro is not None:
-        says = tuple(utterances(outro.text or "", None, None, 0.0))
+        says = tuple(utterances(outro.text or "", None, None, 0.0)[0])
         items.append(BumperPlan("outro", outro.audio, says))
     return Plan(tuple(items))

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .announce import default_intro, default_outro
 from .casting import Casting, cast
 from .errors import InputError, ScriptError, VoiceError
 from .export.tags import read_cover
@@ -15,7 +16,7 @@ from .mix import decode_file
 from .model import AUDIO_EXTENSIONS, Bumper, Script, VoiceProfile
 from .normalize import lexicon_for
 from .options import RenderOptions
-from .plan import Plan, build_plan, default_intro, default_outro
+from .plan import Plan, build_plan
 from .synth.base import get_synthesizer
 from .voices import load_profiles, require_folders
 
@@ -40,11 +41,14 @@ def cast_script(
     overrides: Mapping[str, str] | None = None,
     engine: str = "pyttsx3",
     voices_dirs: Sequence[Path] = (),
+    shared: Mapping[str, str] | None = None,
 ) -> Casting:
     """Who speaks with which voice: the script's ``voices/`` folder, then ``voices_dirs``.
 
     Only profiles made for ``engine`` take part: a profile's ``voice_id`` means something to
     its own engine only, so rendering with another engine needs profiles for it (``--voices``).
+    ``overrides`` (``--voice``) must each name a speaker; ``shared`` (a ``--config`` file's
+    cast, which serves many episodes) may name speakers this script does not have.
     """
     require_folders(voices_dirs)
     dirs = list(voices_dirs)
@@ -53,7 +57,8 @@ def cast_script(
     profiles = engine_profiles(load_profiles([d for d in dirs if d.is_dir()]), engine)
     synth = get_synthesizer(engine)
     try:
-        return cast(script, profiles, overrides or {}, synth)
+        wanted = dict(overrides or {})
+        return cast(script, profiles, {**(shared or {}), **wanted}, synth, strict=tuple(wanted))
     finally:
         synth.close()
 
@@ -133,7 +138,11 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan]:
     """Casting and the plan: everything decided before synthesis, and every input checked."""
     _check_speech(script)
     casting = cast_script(
-        script, overrides=options.cast, engine=options.engine, voices_dirs=options.voices_dirs
+        script,
+        overrides=options.cast,
+        engine=options.engine,
+        voices_dirs=options.voices_dirs,
+        shared=options.shared_cast,
     )
     lexicon = lexicon_for(script, options.lexicon)
     segments = _segments(script, options.only)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for annotations: 'cache info' must not load the render stack
@@ -28,9 +29,35 @@ def format_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+def format_table(rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
+    """Rows as aligned columns: each column as wide as its longest cell, the last one free."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])] + list(row[-1:])
+        out.append((indent + "  ".join(cells)).rstrip())
+    return out
+
+
+def casting_rows(casting: Casting) -> list[tuple[str, ...]]:
+    """``audiocast cast``'s table: speaker, profile, voice id, why, description."""
+    rows: list[tuple[str, ...]] = [
+        (name, p.name, p.voice_id, casting.reasons.get(name, ""), p.description)
+        for name, p in casting.voices.items()
+    ]
+    n = casting.narrator
+    rows.append(("(narration)", n.name, n.voice_id, "narration", n.description))
+    return rows
+
+
 def casting_to_dict(casting: Casting) -> dict[str, Any]:
     return {
-        "speakers": {name: p.to_dict() for name, p in casting.voices.items()},
+        "speakers": {
+            name: {**p.to_dict(), "reason": casting.reasons.get(name, "")}
+            for name, p in casting.voices.items()
+        },
         "narrator": casting.narrator.to_dict(),
         "warnings": list(casting.warnings),
     }
@@ -51,32 +78,30 @@ def result_to_dict(result: RenderResult) -> dict[str, Any]:
 
 
 def is_english(voice: EngineVoice) -> bool:
-    return any(lang.lower().startswith("en") for lang in voice.languages) or "en" in voice.id
+    """Whether the voice speaks English (its language's primary subtag is ``en``)."""
+    from .voices import speaks_language
+
+    return speaks_language(voice, "en")
 
 
 def voices_lines(
     profiles: Mapping[str, VoiceProfile], engine_voices: Iterable[EngineVoice], engine: str
 ) -> list[str]:
-    """``audiocast voices``: the profiles, then the engine's own voices, one a line."""
+    """``audiocast voices``: the profiles, then the engine's own voices, in aligned columns."""
     lines = ["Profiles (use the name in a script's cast: or with --voice):"]
-    width = max((len(n) for n in profiles), default=0)
-    for p in profiles.values():
-        roles = f" [{', '.join(p.roles)}]" if p.roles else ""
-        lines.append(f"  {p.name:<{width}}  {p.voice_id:<16} {p.description}{roles}")
+    lines += format_table(
+        [
+            (p.name, p.voice_id, p.description + (f" [{', '.join(p.roles)}]" if p.roles else ""))
+            for p in profiles.values()
+        ]
+    )
     lines.append(
         f"\nEngine voices ({engine}; any id works in cast:, add +f3, +m3... for variants):"
     )
-    lines += [f"  {v.id:<22} {v.name}" for v in engine_voices]
+    lines += format_table([(v.id, ", ".join(v.languages), v.name) for v in engine_voices])
     return lines
 
 
 def casting_lines(casting: Casting) -> list[str]:
-    """``audiocast cast``: one line a speaker, then the narration's voice."""
-    width = max((len(n) for n in casting.voices), default=8)
-    lines = [
-        f"{name:<{width}}  {profile.name:<12} {profile.voice_id:<14} {profile.description}"
-        for name, profile in casting.voices.items()
-    ]
-    n = casting.narrator
-    lines.append(f"{'(narration)':<{width}}  {n.name:<12} {n.voice_id:<14} {n.description}")
-    return lines
+    """``audiocast cast``: one aligned line a speaker (with why), then the narration's voice."""
+    return format_table(casting_rows(casting), indent="")

@@ -6,17 +6,13 @@ cue starts when its words start.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import CaptionCue, Chapter, Script
+from .export.caption_layout import layout
+from .model import CaptionCue
 from .plan import Utterance
-
-TITLE_WORDS = 8
-MAX_QUESTIONS = 60
-"""A chapter per host question, up to this many (a long show asks hundreds); past it, questions
-spread evenly through the interview. ID3's table of contents holds at most 255 entries."""
+from .sections import MAX_QUESTIONS, TITLE_WORDS, chapters, short_title
 
 
 @dataclass(frozen=True)
@@ -27,12 +23,25 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class SoundPlacement:
+    """A sound the script names (``(LAUGHTER)``), where it sits: an SDH caption."""
+
+    start: float
+    end: float
+    caption: str
+    """``[LAUGHTER]``, as captions show it."""
+    speaker: str | None = None
+    segment: int | None = None
+
+
+@dataclass(frozen=True)
 class Timeline:
     placements: tuple[Placement, ...]
     duration: float
     intro_end: float | None = None
     """Where the intro bumper ends (``None`` without an intro)."""
     outro_start: float | None = None
+    sounds: tuple[SoundPlacement, ...] = ()
 
     def segment_starts(self) -> dict[int, float]:
         starts: dict[int, float] = {}
@@ -42,94 +51,35 @@ class Timeline:
         return starts
 
 
-def short_title(text: str, words: int = TITLE_WORDS) -> str:
-    """A chapter title from a sentence: its first words, cut at a word, with an ellipsis."""
-    flat = re.sub(r"\s+", " ", text).strip()
-    parts = flat.split(" ")
-    if len(parts) <= words:
-        return flat.rstrip(".,;:")
-    return " ".join(parts[:words]).rstrip(".,;:—-") + "…"
+def _sound_cues(sounds: Sequence[SoundPlacement]) -> list[CaptionCue]:
+    return [CaptionCue(round(s.start, 3), round(s.end, 3), s.caption, s.speaker) for s in sounds]
 
 
-def _question(text: str) -> str | None:
-    """The question a host turn asks (its last sentence ending in '?'), if any."""
-    found = re.findall(r"[^.!?]*\?", text)
-    return found[-1].strip() if found else None
+def _in_time_order(cues: list[CaptionCue]) -> list[CaptionCue]:
+    return sorted(cues, key=lambda c: c.start)  # stable: a sound at a sentence's end stays after
 
 
-def _spread(items: list[tuple[int, str]], most: int) -> list[tuple[int, str]]:
-    """At most ``most`` of ``items``, evenly spaced, always including the first."""
-    if len(items) <= most:
-        return items
-    step = len(items) / most
-    return [items[int(k * step)] for k in range(most)]
-
-
-def chapters(script: Script, timeline: Timeline, host: str | None) -> list[Chapter]:
-    """Intro, each narrated section, the interview (a chapter per host question), outro.
-
-    When the script names chapters itself (``chapter:`` on segments), those replace the automatic
-    ones between intro and outro.
-    """
-    starts = timeline.segment_starts()
-    marks: list[tuple[float, str]] = []
-    if timeline.intro_end is not None:
-        marks.append((0.0, "Intro"))
-    explicit = [(i, s.chapter) for i, s in enumerate(script.segments) if s.chapter and i in starts]
-    if explicit:
-        marks.extend((starts[i], title) for i, title in explicit if title)
-    else:
-        marks.extend(_automatic(script, starts, host))
-    if timeline.outro_start is not None:
-        marks.append((timeline.outro_start, "Outro"))
-    marks.sort(key=lambda m: m[0])
-    if marks and timeline.intro_end is None and marks[0][0] > 0.0:
-        marks[0] = (0.0, marks[0][1])
-    out: list[Chapter] = []
-    for n, (start, title) in enumerate(marks):
-        if out and abs(out[-1].start - start) < 1e-6:
-            continue
-        end = marks[n + 1][0] if n + 1 < len(marks) else timeline.duration
-        out.append(Chapter(start=round(start, 3), title=title, end=round(end, 3)))
-    return out
-
-
-def _automatic(
-    script: Script, starts: dict[int, float], host: str | None
-) -> list[tuple[float, str]]:
-    marks: list[tuple[float, str]] = []
-    questions = [
-        (i, q)
-        for i, s in enumerate(script.segments)
-        if s.kind == "turn" and s.speaker == host and i in starts
-        for q in [_question(s.text)]
-        if q
+def caption_cues(
+    placements: Sequence[Placement], sounds: Sequence[SoundPlacement] = ()
+) -> list[CaptionCue]:
+    """What VTT and SRT show: at most two lines of 42 characters and about 7 s a cue, long
+    sentences split at clause boundaries (``export.caption_layout``), sounds as SDH cues."""
+    sentences = [
+        CaptionCue(round(p.start, 3), round(p.end, 3), p.utterance.text, p.utterance.speaker)
+        for p in placements
     ]
-    in_narration = False
-    interview_marked = False
-    for i, segment in enumerate(script.segments):
-        if i not in starts:
-            continue
-        if segment.kind == "narration":
-            if not in_narration:
-                marks.append((starts[i], short_title(segment.text)))
-            in_narration = True
-            continue
-        if segment.kind != "turn":
-            continue
-        if in_narration or not interview_marked:
-            if not questions:
-                marks.append((starts[i], script.title or "Interview"))
-            elif i < questions[0][0]:
-                marks.append((starts[i], "Interview"))
-            interview_marked = True
-        in_narration = False
-    marks.extend((starts[i], short_title(q, 10)) for i, q in _spread(questions, MAX_QUESTIONS))
-    return marks
+    return layout(_in_time_order(sentences + _sound_cues(sounds)))
 
 
-def captions(placements: Sequence[Placement]) -> list[CaptionCue]:
-    """Caption cues: sentences joined while they fit, each cue timed by its real clips."""
+def captions(
+    placements: Sequence[Placement], sounds: Sequence[SoundPlacement] = ()
+) -> list[CaptionCue]:
+    """The transcript's cues: whole sentences joined while they fit, each timed by its real
+    clips; a sound the script names (``[LAUGHTER]``) is a cue of its own."""
+    return _in_time_order(_sentence_groups(placements) + _sound_cues(sounds))
+
+
+def _sentence_groups(placements: Sequence[Placement]) -> list[CaptionCue]:
     cues: list[CaptionCue] = []
     current: list[Placement] = []
 
@@ -152,3 +102,16 @@ def captions(placements: Sequence[Placement]) -> list[CaptionCue]:
         current.append(p)
     flush()
     return cues
+
+
+__all__ = [
+    "MAX_QUESTIONS",
+    "TITLE_WORDS",
+    "Placement",
+    "SoundPlacement",
+    "Timeline",
+    "caption_cues",
+    "captions",
+    "chapters",
+    "short_title",
+]

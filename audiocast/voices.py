@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .errors import InputError, VoiceError
-from .model import VoiceProfile
+from .model import EngineVoice, VoiceProfile
 from .settings import load_yaml
 from .suggest import did_you_mean
 from .synth.base import Synthesizer
@@ -203,6 +203,21 @@ def resolve_voice(
             hint="; ".join(hints) or "`audiocast voices` lists profiles and engine voices",
         ) from None
     return candidate
+
+
+def speaks_language(voice: EngineVoice, language: str) -> bool:
+    """Whether ``voice`` speaks ``language`` (``en`` matches ``en-gb``, never ``vi-vn-x-central``).
+
+    Languages compare by their primary subtag (BCP 47): a substring test would call a voice
+    "English" whenever "en" appears inside its id.
+    """
+    wanted = _primary(language)
+    tags = voice.languages or (voice.id.rsplit("/", 1)[-1],)
+    return any(_primary(tag) == wanted for tag in tags)
+
+
+def _primary(tag: str) -> str:
+    return tag.strip().replace("_", "-").split("-", 1)[0].casefold()
 
 
 def voices_report(

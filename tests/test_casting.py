@@ -126,21 +126,17 @@ def test_overrides_win_over_the_script_cast(profiles: dict[str, VoiceProfile]) -
     assert names_of(casting) == {"A": "guest-b", "B": "panel-2"}
 
 
-def test_cast_keys_that_match_no_speaker_are_ignored(profiles: dict[str, VoiceProfile]) -> None:
-    casting = cast(script(["A"], {"NOBODY": "no-such-profile"}), profiles)
-    assert names_of(casting) == {"A": "host-a"}
-
-
-def test_a_misspelt_speaker_in_the_scripts_cast_is_a_warning(
+def test_a_cast_entry_that_matches_no_speaker_is_an_error(
     profiles: dict[str, VoiceProfile],
 ) -> None:
-    casting = cast(script(["Alice", "Bob"], {"Alise": "panel-8", "narrator": "panel-7"}), profiles)
-    assert "panel-8" not in names_of(casting).values()
-    assert [w for w in casting.warnings if "Alise" in w] == [
-        "cast: 'Alise' is not a speaker in this script (did you mean Alice?); its entry is unused"
-    ]
-    assert not any("narrator" in w for w in casting.warnings)
-    # A --config file serves many episodes: its entries for absent speakers stay quiet.
+    with pytest.raises(VoiceError) as err:
+        cast(script(["Alice", "Bob"], {"Alise": "panel-8", "narrator": "panel-7"}), profiles)
+    assert "'Alise' matches no speaker" in str(err.value)
+    assert "did you mean Alice?" in str(err.value) and err.value.line == 4
+    # A --voice override must match too, with near matches...
+    with pytest.raises(VoiceError, match=r"--voice 'Bobb'.*did you mean Bob\?"):
+        cast(script(["Alice", "Bob"]), profiles, overrides={"Bobb": "panel-8"}, strict=["Bobb"])
+    # ...but a --config file serves many episodes: its entries for absent speakers stay quiet.
     quiet = cast(script(["Alice"]), profiles, overrides={"Bob": "panel-8"})
     assert quiet.warnings == ()
 
@@ -278,3 +274,47 @@ def test_to_dict_is_json_safe(profiles: dict[str, VoiceProfile]) -> None:
         ("B", "panel-4", "cast"),
     ]
     assert data["warnings"] == []
+
+
+def test_titles_and_hints_cast_by_gender_and_cast_says_why(
+    profiles: dict[str, VoiceProfile],
+) -> None:
+    from audiocast.gender import voice_gender
+
+    s = script(
+        ["Mr. Tom Hale", "Ms. Ada Lee", "Mrs. Jo Park", "Robin"], roles={"Mr. Tom Hale": "host"}
+    )
+    meta = Metadata(extra={"speakers": {"Robin": {"gender": "male"}}}, lines={})
+    s = Script(s.title, s.segments, s.speakers, meta, s.source)
+    casting = cast(s, profiles)
+    genders = {n: voice_gender(p) for n, p in casting.voices.items()}
+    assert genders == {
+        "Mr. Tom Hale": "male",
+        "Ms. Ada Lee": "female",
+        "Mrs. Jo Park": "female",
+        "Robin": "male",
+    }
+    assert casting.reasons["Ms. Ada Lee"] == "guest voice, female (title Ms.)"
+    assert casting.reasons["Robin"] == "guest voice, male (speakers: gender)"
+
+
+def test_a_speakers_voice_hint_casts_like_cast(profiles: dict[str, VoiceProfile]) -> None:
+    s = script(["Ann", "Kit"])
+    meta = Metadata(extra={"speakers": {"kit": {"voice": "panel-4"}}}, lines={})
+    casting = cast(Script(s.title, s.segments, s.speakers, meta, s.source), profiles)
+    assert casting.voices["Kit"].name == "panel-4"
+    assert casting.reasons["Kit"] == "speakers: voice"
+
+
+def test_speakers_hints_in_front_matter_keep_the_display_name() -> None:
+    from audiocast.parse import parse_text
+    from audiocast.prepare import cast_script
+
+    script = parse_text(
+        "---\nspeakers:\n  Robin: {name: Robin Vale, gender: female}\n---\n"
+        "Tom, HOST: Hello there?\n\nRobin: Hi.\n"
+    )
+    assert "Robin Vale" in script.speaker_names or "Robin" in script.speaker_names
+    casting = cast_script(script)
+    robin = next(n for n in casting.voices if n.startswith("Robin"))
+    assert casting.reasons[robin] == "guest voice, female (speakers: gender)"

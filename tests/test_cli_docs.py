@@ -44,3 +44,20 @@ def test_command_has_help_and_is_in_the_readme(path: str, command: click.Command
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
+
+
+def test_render_help_shows_the_default_of_every_number_option() -> None:
+    render = cli.commands["render"]
+    numeric = [
+        p
+        for p in render.params
+        if isinstance(p, click.Option)
+        and isinstance(p.type, click.types.FloatParamType | click.types.IntParamType)
+    ]
+    assert {"--gap", "--speaker-gap", "--room-tone", "--jobs", "--loudness"} <= {
+        p.opts[-1] for p in numeric
+    }
+    text = CliRunner().invoke(cli, ["render", "--help"], terminal_width=200).output
+    for option in numeric:
+        line = next(ln for ln in text.splitlines() if option.opts[-1] in ln)
+        assert "[default:" in line, line

@@ -53,7 +53,9 @@ def episodes(tmp_path: Path) -> Path:
     two = encode(tone(3.0), folder / "ep 2.ogg")
     write_tags(two, EpisodeTags(title="Second", date="2026-11-20", explicit=True))
     undated = encode(tone(1.0), folder / "ep3.mp3")
+    write_tags(undated, EpisodeTags())
     os.utime(undated, (1_790_000_000, 1_790_000_000))
+    encode(tone(0.5), folder / "jingle.mp3")  # not rendered by audiocast: not an episode
     (folder / ".ep4.mp3.tmp.mp3").write_bytes(b"in progress")  # an atomic write: skipped
     (folder / "notes.txt").write_text("not an episode", encoding="utf-8")
     return folder
@@ -184,3 +186,71 @@ def test_the_category_must_be_one_apple_lists(tmp_path: Path, episodes: Path) ->
     xml = build_feed(episodes, dataclasses.replace(SHOW, category="true crime"), BASE)
     channel = etree.fromstring(xml).find("channel")
     assert channel.find("itunes:category", NS).get("text") == "True Crime"
+
+
+@pytest.mark.parametrize(
+    ("url", "guid"),
+    [
+        # The Podcasting 2.0 spec's own examples (podcast-namespace, the guid tag).
+        ("https://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),
+        ("podnews.net/rss", "9b024349-ccf0-5f69-a609-6b82873eab3c"),
+        ("https://podnews.net/rss/", "9b024349-ccf0-5f69-a609-6b82873eab3c"),
+    ],
+)
+def test_podcast_guid_matches_the_specs_published_examples(url: str, guid: str) -> None:
+    assert podcast_guid(url) == guid
+
+
+def test_only_episodes_one_item_per_episode_and_guids_survive_a_renamed_show(
+    episodes: Path,
+) -> None:
+    again = encode(tone(2.0), episodes / "ep1.m4a")  # the same episode in a second format
+    write_tags(again, EpisodeTags(title="First", date="2026-11-01"))
+    xml = build_feed(episodes, SHOW, BASE)
+    channel = _parse(xml).find("channel")
+    items = channel.findall("item")
+    assert sorted(i.findtext("title") for i in items) == ["First", "Second", "ep3"]
+    assert "jingle" not in xml.decode()
+    first = next(i for i in items if i.findtext("title") == "First")
+    assert first.find("enclosure").get("url").endswith("ep1.mp3")
+    renamed = build_feed(episodes, dataclasses.replace(SHOW, title="The New Workshop"), BASE)
+    assert [g.text for g in _parse(renamed).iter("guid")] == [g.text for g in channel.iter("guid")]
+
+
+def test_episode_details_from_front_matter_reach_the_feed(tmp_path: Path) -> None:
+    folder = tmp_path / "eps"
+    folder.mkdir()
+    cover = folder.parent / "art.png"
+    cover.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    ep = encode(tone(1.0), folder / "s1e2.mp3")
+    details = {
+        "episode": 2,
+        "season": 1,
+        "episode_type": "bonus",
+        "link": "https://example.org/s1e2",
+        "content": "<p>Show notes &amp; links</p>",
+    }
+    write_tags(ep, EpisodeTags(title="Two", cover=cover, feed=details))
+    show = ShowSettings(title="Pod", author="Ann", category="Science", type="serial")
+    channel = _parse(build_feed(folder, show, BASE)).find("channel")
+    assert channel.findtext("itunes:type", namespaces=NS) == "serial"
+    item = channel.find("item")
+    assert item.findtext("itunes:episode", namespaces=NS) == "2"
+    assert item.findtext("itunes:season", namespaces=NS) == "1"
+    assert item.findtext("itunes:episodeType", namespaces=NS) == "bonus"
+    assert item.findtext("link") == "https://example.org/s1e2"
+    content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert content == "<p>Show notes &amp; links</p>"
+    image = item.find("itunes:image", namespaces=NS).get("href")
+    assert image == BASE + "s1e2.cover.png" and (folder / "s1e2.cover.png").is_file()
+
+
+def test_missing_category_and_author_are_warned_not_defaulted(episodes: Path) -> None:
+    from audiocast.export.feed import feed_warnings
+
+    bare = ShowSettings(title="Bare", image="https://x.example/a.jpg")
+    warnings = feed_warnings(bare)
+    assert any("category" in w for w in warnings) and any("author" in w for w in warnings)
+    channel = _parse(build_feed(episodes, bare, BASE)).find("channel")
+    assert channel.find("itunes:category", namespaces=NS) is None
+    assert feed_warnings(SHOW) == []

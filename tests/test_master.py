@@ -335,9 +335,10 @@ def test_speaker_gains_and_report() -> None:
         speakers=tuple(
             master.SpeakerLevel(n, per[n].integrated, after[n]) for n in ("Ada", "Grace")
         ),
+        speech=-15.96,
     )
     text = report.format()
-    assert text.splitlines()[0].startswith("loudness -16.0 LUFS (target -16.0)")
+    assert text.splitlines()[0].startswith("speech -16.0 LUFS (target -16.0), episode -16.0")
     assert "true peak -1.5 dBTP" in text and "range 3.2 LU" in text
     assert f"Ada    {per['Ada'].integrated:.1f} -> -16.0 LUFS" in text
     assert report.to_dict()["speakers"]["Grace"]["after"] == pytest.approx(-16.0)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from audiocast.announce import default_intro, default_outro
 from audiocast.casting import Casting
 from audiocast.model import Bumper, Gaps, Script
 from audiocast.parse import load_script
@@ -18,8 +19,6 @@ from audiocast.plan import (
     Pause,
     Utterance,
     build_plan,
-    default_intro,
-    default_outro,
     speech_units,
 )
 
@@ -124,7 +123,7 @@ def test_stage_directions_inside_a_turn_become_pauses_where_they_stand(fake_voic
     said = [(item.text, round(item.gap, 2)) for item in plan.items if isinstance(item, Utterance)]
     gaps = Gaps()
     assert said == [
-        ("I told him so.", 0.0),
+        ("I told him so. [LAUGHTER]", 0.0),
         ("And he listened.", round(gaps.sentence + 0.6, 2)),
         ("Then we left.", round(gaps.sentence + 2.0, 2)),
         ("Yes.", gaps.speaker_change),
@@ -135,8 +134,12 @@ def test_stage_directions_inside_a_turn_become_pauses_where_they_stand(fake_voic
 @pytest.mark.parametrize(
     ("front", "intro", "outro"),
     [
-        ("title: Tides\nshow: Coast", "Welcome to Coast. This is: Tides.", "That was Tides."),
-        ("title: Tides", "Welcome. This is: Tides.", "That was Tides. Thanks for listening."),
+        ("title: Tides\nshow: Coast", "Welcome to Coast. Today: Tides.", "That was Tides."),
+        (
+            "title: Tides",
+            "Hello, and welcome. Today: Tides.",
+            "That was Tides. Thanks for listening.",
+        ),
         ("show: Coast", "Welcome to Coast.", "Thanks for listening to Coast."),
     ],
 )

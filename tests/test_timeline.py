@@ -102,3 +102,25 @@ def test_a_long_interview_gets_at_most_max_questions_chapters() -> None:
     assert len(marks) == MAX_QUESTIONS
     assert marks[0].title == "Question number 0 is this?"
     assert [m.start for m in marks] == sorted(m.start for m in marks)
+
+
+def test_question_titles_are_not_cut_at_abbreviations_or_decimals(tmp_path: Path) -> None:
+    path = tmp_path / "q.txt"
+    path.write_text(
+        "Ana, HOST: Thanks. Dr. Okafor, what grows first?\n\nBen: Moss.\n\n"
+        "Ana: Is it 3.5 degrees cooler?\n\nBen: Yes.\n",
+        "utf-8",
+    )
+    script = load_script(path)
+    timeline = Timeline(
+        placements=(
+            placed(0.0, 1.0, "Thanks.", 0),
+            placed(1.0, 2.0, "Dr. Okafor, what grows first?", 0, new_cue=False),
+            placed(2.5, 3.0, "Moss.", 1, speaker="Ben"),
+            placed(3.5, 4.5, "Is it 3.5 degrees cooler?", 2),
+            placed(5.0, 5.5, "Yes.", 3, speaker="Ben"),
+        ),
+        duration=6.0,
+    )
+    titles = [c.title for c in chapters(script, timeline, "Ana")]
+    assert titles == ["Dr. Okafor, what grows first?", "Is it 3.5 degrees cooler?"]

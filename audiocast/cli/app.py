@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -34,6 +35,11 @@ class AudiocastGroup(click.Group):
                 traceback.print_exc()
             click.echo("audiocast: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`audiocast cast X | head -2`): stop quietly, as shell tools
+            # do, and keep Python from complaining again when it flushes stdout at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
@@ -93,13 +99,12 @@ VOICE_OPTION = click.option(
 def config_and_cast(
     config_file: Path | None, voice_overrides: tuple[str, ...]
 ) -> tuple[RenderConfig, dict[str, str]]:
-    """The --config file's settings, and its cast with every --voice SPEAKER=VOICE on top."""
+    """The --config file's settings (its cast is ``config.cast``, which may name speakers of
+    other episodes), and every --voice SPEAKER=VOICE, which must each name a speaker."""
     from ..config import RenderConfig, load_config
 
     config = load_config(config_file) if config_file else RenderConfig()
-    cast = dict(config.cast)
-    cast.update(_pairs(voice_overrides, "--voice"))
-    return config, cast
+    return config, _pairs(voice_overrides, "--voice")
 
 
 def parse_options(layout: str | None, config_file: Path | None) -> ParseOptions:

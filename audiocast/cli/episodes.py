@@ -64,16 +64,12 @@ def feed(
     Show settings come from DIRECTORY/show.yaml (or --show), and flags override them; without a
     show.yaml, --title is required.
     """
-    from ..export.feed import resolve_show_settings, write_feed
+    from ..export.feed import feed_warnings, resolve_show_settings, write_feed
 
     show = resolve_show_settings(directory, show_file, flags)
     count = write_feed(output, directory, show, base_url)
-    if not show.image:
-        click.echo(
-            "audiocast: warning: no show artwork: Apple Podcasts requires one "
-            "(image: in show.yaml, or --image URL)",
-            err=True,
-        )
+    for warning in feed_warnings(show):
+        click.echo(f"audiocast: warning: {warning}", err=True)
     click.echo(f"wrote {output} ({count} episodes)")
 
 

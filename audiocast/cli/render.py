@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..model import Gaps
 from ..parse import ParseOptions, load_script
 
 if TYPE_CHECKING:
@@ -76,7 +77,11 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @VOICES_OPTION
 @ENGINE_OPTION
 @click.option(
-    "-j", "--jobs", type=click.IntRange(1, 64), help="Synthesis workers [default: cores]."
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    show_default="the cores",
+    help="Synthesis workers.",
 )
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
 @click.option("--no-cache", is_flag=True, help="Synthesize every clip afresh, store nothing.")
@@ -108,9 +113,25 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     help="kbit/s for lossy formats.",
 )
 @click.option(
-    "--gap", type=click.FloatRange(0, 10), help="Seconds between one speaker's paragraphs."
+    "--gap",
+    type=click.FloatRange(0, 10),
+    show_default=f"{Gaps.paragraph:g}",
+    help="Seconds between one speaker's paragraphs.",
 )
-@click.option("--speaker-gap", type=click.FloatRange(0, 10), help="Seconds at a change of speaker.")
+@click.option(
+    "--speaker-gap",
+    type=click.FloatRange(0, 10),
+    show_default=f"{Gaps.speaker_change:g}",
+    help="Seconds at a change of speaker (quick answers and new topics adapt around it; "
+    "every gap is a `gaps:` key in --config).",
+)
+@click.option(
+    "--room-tone",
+    type=click.FloatRange(-90, -30),
+    show_default="off: digital silence",
+    metavar="DBFS",
+    help="A low noise floor at this level (such as -60) under the episode.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @LAYOUT_OPTION
@@ -137,6 +158,7 @@ def render(
     bitrate: int,
     gap: float | None,
     speaker_gap: float | None,
+    room_tone: float | None,
     quiet: bool,
     as_json: bool,
     layout: str | None,
@@ -161,6 +183,8 @@ def render(
         cache_dir=cache_dir,
         use_cache=not no_cache,
         cast=cast,
+        shared_cast=config.cast,
+        room_tone=room_tone,
         voices_dirs=tuple(voices_dirs) + config.voices_dirs,
         lexicon=lexicon or config.lexicon,
         gaps=gaps,
@@ -219,7 +243,9 @@ def render(
     help="Clip file; the extension picks the format.",
 )
 @ENGINE_OPTION
-@click.option("--rate", type=click.FloatRange(0.3, 3.0), default=1.0, help="Speed factor.")
+@click.option(
+    "--rate", type=click.FloatRange(0.3, 3.0), default=1.0, show_default=True, help="Speed factor."
+)
 @LEXICON_OPTION
 @VOICES_OPTION
 def say(

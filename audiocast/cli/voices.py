@@ -84,6 +84,7 @@ def cast_command(
         overrides=overrides,
         engine=engine,
         voices_dirs=tuple(voices_dirs) + config.voices_dirs,
+        shared=config.cast,
     )
     if as_json:
         click.echo(json.dumps(casting_to_dict(casting), indent=2))

@@ -33,6 +33,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _lines(text: str) -> str:
+    """Cue text keeping its line breaks (at most two lines, from the caption layout) but never
+    a blank line, which would end the cue."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
 def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -46,7 +52,7 @@ def to_vtt(cues: Sequence[CaptionCue]) -> str:
     """A WebVTT file: numbered cues, each speaker's text inside ``<v Speaker>...</v>``."""
     out = ["WEBVTT", ""]
     for i, cue in enumerate(cues, 1):
-        text = _vtt_escape(_one_line(cue.text))
+        text = _vtt_escape(_lines(cue.text))
         if cue.speaker:
             text = f"<v {_vtt_voice(cue.speaker)}>{text}</v>"
         out += [str(i), f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}", text, ""]
@@ -58,7 +64,7 @@ def to_srt(cues: Sequence[CaptionCue]) -> str:
     out: list[str] = []
     previous: str | None = None
     for i, cue in enumerate(cues, 1):
-        text = _one_line(cue.text)
+        text = _lines(cue.text)
         if cue.speaker and cue.speaker != previous:
             text = f"{_one_line(cue.speaker)}: {text}"
         previous = cue.speaker
@@ -90,11 +96,18 @@ def caption_paths(base: Path) -> dict[str, Path]:
     }
 
 
-def caption_texts(cues: Sequence[CaptionCue]) -> dict[str, str]:
-    """Each caption file's text, by the keys of :func:`caption_paths` (JSON non-ASCII escaped)."""
+def caption_texts(
+    cues: Sequence[CaptionCue], shown: Sequence[CaptionCue] | None = None
+) -> dict[str, str]:
+    """Each caption file's text, by the keys of :func:`caption_paths` (JSON non-ASCII escaped).
+
+    ``cues`` make the transcript; ``shown`` (default: the same) the VTT and SRT, which the
+    render lays out as short cues of at most two lines (``export.caption_layout``).
+    """
+    shown = cues if shown is None else shown
     return {
-        "vtt": to_vtt(cues),
-        "srt": to_srt(cues),
+        "vtt": to_vtt(shown),
+        "srt": to_srt(shown),
         "json": json.dumps(to_transcript_json(cues), indent=2) + "\n",
     }
 

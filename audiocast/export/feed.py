@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -34,12 +33,15 @@ from ..errors import InputError
 from ..settings import load_yaml, read_text_file
 from ..suggest import did_you_mean
 from .chapters import chapters_path
-from .tags import duration_of, read_tags
+from .tags import duration_of, read_embedded_cover, read_tags
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-# The namespace Podcasting 2.0 fixes for podcast:guid (a UUIDv5 of the feed URL).
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a0b6f0c7b5c3")
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+# The namespace the Podcasting 2.0 spec fixes for podcast:guid (a UUIDv5 of the feed URL); its
+# published example, mp3s.nashownotes.com/pc20rss.xml -> 917393e3-1b1e-5cef-ace4-edaa54e1f810,
+# is in the tests.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 AUDIO_TYPES: Mapping[str, str] = {
     ".mp3": "audio/mpeg",
@@ -71,7 +73,8 @@ class ShowSettings:
     image: str | None = None
     """URL of the show's artwork (Apple wants a 1400-3000 px square JPEG or PNG)."""
     language: str = "en"
-    category: str = "Technology"
+    category: str | None = None
+    """Apple Podcasts category (required by Apple: a missing one is warned about)."""
     subcategory: str | None = None
     explicit: bool = False
     owner: str | None = None
@@ -79,6 +82,8 @@ class ShowSettings:
     copyright: str | None = None
     locked: bool = False
     """``podcast:locked``: ``True`` asks other platforms not to import the feed."""
+    type: str = "episodic"
+    """``itunes:type``: ``episodic`` (newest first) or ``serial`` (in order)."""
 
 
 _KEYS = {f.name for f in fields(ShowSettings)}
@@ -167,7 +172,29 @@ def show_settings_from_dict(
         raise InputError("show settings need a title", path=path, hint="add 'title: My show'")
     if "category" in values:
         values["category"] = _apple_category(values["category"], path, lines.get("category"))
+    if values.get("type", "episodic") not in ("episodic", "serial"):
+        raise InputError(
+            f"type must be episodic or serial, not {values['type']!r}",
+            path=path,
+            line=lines.get("type"),
+        )
     return ShowSettings(**values)
+
+
+def feed_warnings(show: ShowSettings) -> list[str]:
+    """What Apple Podcasts requires and the settings leave out: said, never defaulted silently."""
+    out = []
+    if not show.category:
+        out.append(
+            "no category: Apple Podcasts requires one (category: in show.yaml, or --category)"
+        )
+    if not (show.author or show.owner):
+        out.append("no author: itunes:author falls back to the show's title (author: in show.yaml)")
+    if not show.image:
+        out.append(
+            "no show artwork: Apple Podcasts requires one (image: in show.yaml, or --image URL)"
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -184,6 +211,11 @@ class Episode:
     chapters: Path | None
     transcripts: tuple[tuple[Path, str], ...]
     explicit: bool
+    details: Mapping[str, Any] = field(default_factory=dict)
+    """From the ``AUDIOCAST`` tag: ``episode``, ``season``, ``episode_type``, ``link``,
+    ``content``, ``guid`` as the script's front matter gave them."""
+    cover: Path | None = None
+    """The episode's artwork beside it (``NAME.jpg``/``.png``, or extracted from the file)."""
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -207,19 +239,31 @@ def _published(value: str | None, audio: Path) -> datetime:
 
 
 def find_episodes(folder: Path) -> list[Episode]:
-    """Every episode audio file in ``folder`` (not recursive), oldest first.
+    """Every audiocast episode in ``folder`` (not recursive), oldest first.
 
-    Hidden files (such as an atomic write in progress) are skipped.
+    Only files audiocast rendered (they carry its ``AUDIOCAST`` tag) are episodes: a jingle or
+    a stray recording in the folder is not. Several formats of one episode (``ep.mp3`` and
+    ``ep.m4a``) are one episode, its audio the first format of ``AUDIO_TYPES``. Hidden files
+    (such as an atomic write in progress) are skipped.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("not a folder of episodes", path=folder)
     found: list[Episode] = []
-    for audio in sorted(folder.iterdir()):
-        mime = AUDIO_TYPES.get(audio.suffix.lower())
-        if mime is None or audio.name.startswith(".") or not audio.is_file():
+    order = list(AUDIO_TYPES)
+    candidates = sorted(
+        (p for p in folder.iterdir() if p.suffix.lower() in AUDIO_TYPES),
+        key=lambda p: (p.stem, order.index(p.suffix.lower())),
+    )
+    seen: set[str] = set()
+    for audio in candidates:
+        mime = AUDIO_TYPES[audio.suffix.lower()]
+        if audio.stem in seen or audio.name.startswith(".") or not audio.is_file():
             continue
         tags = read_tags(audio)
+        if "audiocast" not in tags:
+            continue
+        seen.add(audio.stem)
         base = audio.with_suffix("")
         transcripts = tuple(
             (base.with_name(base.name + ext), kind)
@@ -239,6 +283,8 @@ def find_episodes(folder: Path) -> list[Episode]:
                 chapters=chapters if chapters.is_file() else None,
                 transcripts=transcripts,
                 explicit=bool(tags.get("explicit")),
+                details=tags["audiocast"],
+                cover=episode_cover(audio),
             )
         )
     found.sort(key=lambda e: (e.published, e.audio.name))
@@ -249,9 +295,35 @@ def _url(base_url: str, path: Path) -> str:
     return base_url.rstrip("/") + "/" + quote(path.name)
 
 
-def episode_guid(show: ShowSettings, audio: Path) -> str:
-    """Stable across re-renders and rebuilds: a hash of the show's title and the file name."""
-    return hashlib.sha1(f"{show.title}\n{audio.name}".encode()).hexdigest()
+EPISODE_GUID_NAMESPACE = uuid.UUID("5b0c8f6e-52d1-5a8e-9c1e-6a7564696f63")
+"""audiocast's own UUIDv5 namespace for episode GUIDs (never change it: apps key on GUIDs)."""
+
+
+def episode_guid(show: ShowSettings, audio: Path, given: str | None = None) -> str:
+    """The item's GUID: front matter's ``guid:`` when given, else a UUIDv5 of the episode's
+    file name without its extension, so it survives re-renders, a change of format and a
+    renamed show (``show`` is accepted for callers of the old signature and not used)."""
+    del show
+    return str(given) if given else str(uuid.uuid5(EPISODE_GUID_NAMESPACE, Path(audio).stem))
+
+
+def episode_cover(audio: Path) -> Path | None:
+    """The episode's artwork as a file beside it: ``NAME.jpg``/``.png`` if there, else the cover
+    embedded in the audio, written out once as ``NAME.cover.jpg``/``.png`` (feeds link images
+    by URL)."""
+    for suffix in (".jpg", ".jpeg", ".png", ".cover.jpg", ".cover.png"):
+        candidate = audio.with_name(audio.stem + suffix)
+        if candidate.is_file():
+            return candidate
+    cover = read_embedded_cover(audio)
+    if cover is None:
+        return None
+    out = audio.with_name(
+        audio.stem + (".cover.png" if cover.mime == "image/png" else ".cover.jpg")
+    )
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(cover.data)
+    return out
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -303,13 +375,31 @@ def build_feed(
         fe = fg.add_entry(order="append")
         fe.title(ep.title)
         fe.description(ep.description)
-        fe.guid(episode_guid(show, ep.audio), permalink=False)
+        fe.guid(episode_guid(show, ep.audio, ep.details.get("guid")), permalink=False)
+        if ep.details.get("link"):
+            fe.link(href=str(ep.details["link"]))
         fe.pubDate(ep.published)
         fe.enclosure(_url(base_url, ep.audio), str(ep.size), ep.mime)
         if ep.duration is not None:
             fe.podcast.itunes_duration(round(ep.duration))
     xml: bytes = fg.rss_str(pretty=True)
     return _post_process(xml, show, newest_first, base_url, feed_url)
+
+
+def _item_details(item: etree._Element, ep: Episode, base_url: str) -> None:
+    """The per-episode iTunes tags, artwork and show notes the episode's front matter gave."""
+    d = ep.details
+    if ep.cover is not None:
+        etree.SubElement(item, _itunes("image")).set("href", _url(base_url, ep.cover))
+    for key, tag in (("episode", "episode"), ("season", "season")):
+        if isinstance(d.get(key), int) and not isinstance(d.get(key), bool) and d[key] > 0:
+            etree.SubElement(item, _itunes(tag)).text = str(d[key])
+    kind = str(d.get("episode_type") or "full")
+    etree.SubElement(item, _itunes("episodeType")).text = (
+        kind if kind in ("full", "trailer", "bonus") else "full"
+    )
+    if d.get("content"):
+        etree.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = etree.CDATA(str(d["content"]))
 
 
 def _itunes(tag: str) -> str:
@@ -344,11 +434,13 @@ def _post_process(
     assert channel is not None  # feedgen always writes one
 
     _set_child(channel, _itunes("explicit"), "true" if show.explicit else "false")
-    category = _set_child(channel, _itunes("category"))
-    # Checked here too: settings given as flags reach ShowSettings without show_settings_from_dict.
-    category.set("text", _apple_category(show.category, None, None))
-    if show.subcategory:
-        etree.SubElement(category, _itunes("category")).set("text", show.subcategory)
+    _set_child(channel, _itunes("type"), show.type)
+    if show.category:
+        category = _set_child(channel, _itunes("category"))
+        # Checked here too: flags reach ShowSettings without show_settings_from_dict.
+        category.set("text", _apple_category(show.category, None, None))
+        if show.subcategory:
+            etree.SubElement(category, _itunes("category")).set("text", show.subcategory)
     if show.image:
         _set_child(channel, _itunes("image")).set("href", show.image)
         image = _set_child(channel, "image")
@@ -362,6 +454,7 @@ def _post_process(
     items = channel.findall("item")
     for item, ep in zip(items, episodes, strict=True):
         _set_child(item, _itunes("explicit"), "true" if ep.explicit else "false")
+        _item_details(item, ep, base_url)
         for path, kind in ep.transcripts:
             link = etree.SubElement(item, _podcast("transcript"))
             link.set("url", _url(base_url, path))
@@ -372,8 +465,10 @@ def _post_process(
             link = etree.SubElement(item, _podcast("chapters"))
             link.set("url", _url(base_url, ep.chapters))
             link.set("type", "application/json+chapters")
-    # Declare both namespaces once, on <rss>, with their usual prefixes.
-    etree.cleanup_namespaces(root, top_nsmap={"itunes": ITUNES_NS, "podcast": PODCAST_NS})
+    # Declare the namespaces once, on <rss>, with their usual prefixes.
+    etree.cleanup_namespaces(
+        root, top_nsmap={"itunes": ITUNES_NS, "podcast": PODCAST_NS, "content": CONTENT_NS}
+    )
     out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return out
 

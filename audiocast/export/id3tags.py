@@ -10,6 +10,7 @@ from mutagen import id3
 
 from ..model import Chapter
 from .chapters import chapter_ends
+from .marker import MARKER, marker_text, read_marker
 from .mutagen_io import ChapterOrderedID3, id3_frame, open_as
 from .tag_tables import ID3_TEXT
 
@@ -39,6 +40,7 @@ def id3_frames(
         )
     # iTunes' podcast flag: harmless elsewhere, makes iTunes/Music file it as a podcast.
     frames.append(id3_frame("PCST", value=1))
+    frames.append(id3_frame("TXXX", encoding=utf8, desc=MARKER, text=[marker_text(tags.feed)]))
     if tags.explicit:
         frames.append(id3_frame("TXXX", encoding=utf8, desc="ITUNESADVISORY", text=["1"]))
     if cover:
@@ -120,6 +122,9 @@ def read_id3(tags: Any) -> dict[str, Any]:
         out.setdefault(key, str(comm.text[0]) if comm.text else "")
     advisory = tags.getall("TXXX:ITUNESADVISORY")
     out["explicit"] = bool(advisory and str(advisory[0].text[0]) == "1")
+    marker = tags.getall(f"TXXX:{MARKER}")
+    if marker:
+        out["audiocast"] = read_marker(str(marker[0].text[0]))
     pictures = tags.getall("APIC")
     if pictures:
         out["cover"] = {"mime": pictures[0].mime, "bytes": len(pictures[0].data)}

@@ -23,11 +23,20 @@ and codec as it goes, so this is a safety net for episodes too short for that to
 _CHUNK_SECONDS = 10.0
 
 
-def correct_loudness(path: Path, loudness: float, true_peak: float, bitrate: int) -> float:
-    """Measure the encoded episode at ``path``; if it misses ``loudness`` by more than the
-    tolerance, re-encode it once with the correcting gain, through the limiter, under the
-    ``true_peak`` ceiling. Returns the gain applied in dB (0.0 when already on target)."""
+def correct_loudness(
+    path: Path, loudness: float, true_peak: float, bitrate: int, level: float | None = None
+) -> float:
+    """Measure the encoded episode at ``path``; if it (or its speech, at ``level`` LUFS when
+    given) misses ``loudness`` by more than the tolerance, re-encode it once with the correcting
+    gain, through the limiter, under the ``true_peak`` ceiling. Returns the gain applied in dB
+    (0.0 when already on target)."""
     measured = measure_file(path)
+    whole = measured.integrated
+    if whole is None:
+        return 0.0
+    if level is not None:
+        # The speech, not the whole (music included), is what the target is for.
+        measured = measured.with_gain(level - whole)
     if measured.integrated is None:
         return 0.0
     if abs(loudness - measured.integrated) <= LOUDNESS_TOLERANCE:
@@ -51,17 +60,23 @@ def correct_loudness(path: Path, loudness: float, true_peak: float, bitrate: int
 
 
 def settle_loudness(
-    path: Path, streamed: Measurement, mastering: Mastering, bitrate: int
+    path: Path,
+    streamed: Measurement,
+    mastering: Mastering,
+    bitrate: int,
+    speech: float | None = None,
 ) -> tuple[Measurement, float]:
     """The episode's final measurement and the second-pass gain (0.0 when none was needed).
 
-    ``streamed`` is what the mastering stream measured; only when it is off the target by more
+    ``streamed`` is what the mastering stream measured, ``speech`` the level of its speech (the
+    target's measure; the whole is used without it); only when that is off the target by more
     than the tolerance is the encoded file at ``path`` measured, and corrected if it missed too.
     """
     if not mastering.enabled:
         return streamed, 0.0
-    off = abs((streamed.integrated or mastering.loudness) - mastering.loudness)
+    level = speech if speech is not None else streamed.integrated
+    off = abs((level or mastering.loudness) - mastering.loudness)
     if off <= LOUDNESS_TOLERANCE:
         return streamed, 0.0
-    correction = correct_loudness(path, mastering.loudness, mastering.true_peak, bitrate)
+    correction = correct_loudness(path, mastering.loudness, mastering.true_peak, bitrate, speech)
     return (measure_file(path) if correction else streamed), correction

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from mutagen import id3
 from mutagen.flac import FLAC, Picture
 from mutagen.mp3 import MP3
-from mutagen.mp4 import MP4, MP4Cover
+from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
@@ -62,6 +62,11 @@ def picture_from_base64(text: str) -> Picture:
 def mp4_cover(data: bytes, mime: str) -> MP4Cover:
     fmt = MP4Cover.FORMAT_PNG if mime == "image/png" else MP4Cover.FORMAT_JPEG
     return MP4Cover(data, imageformat=fmt)
+
+
+def mp4_freeform(text: str) -> MP4FreeForm:
+    """An MP4 ``----`` freeform value holding UTF-8 text."""
+    return MP4FreeForm(text.encode("utf-8"))
 
 
 def mp4_cover_mime(cover: MP4Cover) -> str:

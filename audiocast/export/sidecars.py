@@ -34,9 +34,12 @@ def stage_sidecars(
     chapters: Sequence[Chapter],
     title: str | None,
     cues: Sequence[CaptionCue],
+    shown: Sequence[CaptionCue] | None = None,
 ) -> list[Path]:
-    """Write every sidecar of ``episode`` to a temporary that ``stack`` commits; their paths."""
-    captions = caption_texts(cues)
+    """Write every sidecar of ``episode`` to a temporary that ``stack`` commits; their paths.
+
+    ``cues`` are the transcript's (whole sentences), ``shown`` the VTT/SRT display cues."""
+    captions = caption_texts(cues, shown)
     texts = {
         "chapters": chapters_text(chapters, title),
         "vtt": captions["vtt"],

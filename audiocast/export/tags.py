@@ -12,8 +12,8 @@ Tags are written in place into the path given (the pipeline renames the file aft
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,14 @@ from mutagen.mp4 import MP4
 from ..errors import AudioError, InputError
 from ..model import Chapter, Script
 from .id3tags import read_id3, read_id3_chapters, write_id3
+from .marker import FEED_KEYS, MARKER, MP4_MARKER, marker_text, read_marker
+from .mp4chapters import mux_chapters, read_mp4_chapters
 from .mutagen_io import (
     cover_picture,
     id3_pictures,
     mp4_cover,
     mp4_cover_mime,
+    mp4_freeform,
     open_as,
     picture_base64,
     picture_from_base64,
@@ -53,6 +56,10 @@ class EpisodeTags:
     explicit: bool = False
     comment: str | None = None
     """A free comment, such as "Made with audiocast"."""
+    feed: Mapping[str, Any] = field(default_factory=dict)
+    """What the feed needs and no standard tag holds (``episode``, ``season``,
+    ``episode_type``, ``link``, ``content``, ``guid``), stored as JSON under the ``AUDIOCAST``
+    tag, whose presence also marks the file as an audiocast episode."""
 
     @classmethod
     def from_script(cls, script: Script) -> EpisodeTags:
@@ -67,6 +74,7 @@ class EpisodeTags:
             cover=script.resolve(meta.cover) if meta.cover else None,
             language=meta.language,
             explicit=meta.explicit,
+            feed={k: meta.extra[k] for k in FEED_KEYS if meta.extra.get(k) is not None},
         )
 
 
@@ -112,6 +120,8 @@ def write_tags(path: Path, tags: EpisodeTags, chapters: Sequence[Chapter] = ()) 
         elif suffix in (".ogg", ".oga", ".opus", ".flac"):
             _write_vorbis(path, tags, chapters, cover)
         elif suffix in (".m4a", ".mp4", ".m4b", ".aac"):
+            if suffix != ".aac":  # a raw ADTS stream has no container to hold chapters
+                mux_chapters(path, chapters, duration_of(path))
             _write_mp4(path, tags, cover)
         else:
             raise AudioError(f"cannot tag {suffix or 'suffix-less'} files", path=path)
@@ -149,6 +159,7 @@ def _write_vorbis(
     _fill(audio.tags, VORBIS, tags)
     if tags.explicit:
         audio.tags["ITUNESADVISORY"] = ["1"]
+    audio.tags[MARKER] = [marker_text(tags.feed)]
     for i, chapter in enumerate(chapters, 1):
         audio.tags[f"CHAPTER{i:03d}"] = [_chapter_time(chapter.start)]
         audio.tags[f"CHAPTER{i:03d}NAME"] = [chapter.title]
@@ -169,6 +180,7 @@ def _write_mp4(path: Path, tags: EpisodeTags, cover: Cover | None) -> None:
     audio.tags.clear()
     _fill(audio.tags, MP4_ATOMS, tags)
     audio.tags["pcst"] = True
+    audio.tags[MP4_MARKER] = [mp4_freeform(marker_text(tags.feed))]
     audio.tags["rtng"] = [1 if tags.explicit else 0]
     if cover:
         audio.tags["covr"] = [mp4_cover(cover.data, cover.mime)]
@@ -190,6 +202,8 @@ def read_chapters(path: Path) -> list[Chapter]:
         audio = mutagen.File(path)
     except mutagen.MutagenError as exc:
         raise AudioError(f"cannot read tags: {exc}", path=path) from None
+    if isinstance(audio, MP4):
+        return read_mp4_chapters(path)
     if audio is None or audio.tags is None:
         return []
     tags = audio.tags
@@ -259,6 +273,8 @@ def read_tags(path: Path) -> dict[str, Any]:
             if row.key and row.tag in tags:
                 out[row.key] = _first(tags[row.tag])
         out["explicit"] = bool(tags.get("rtng", [0])[0] == 1)
+        if MP4_MARKER in tags:
+            out["audiocast"] = read_marker(bytes(tags[MP4_MARKER][0]).decode("utf-8", "replace"))
         if "covr" in tags:
             covr = tags["covr"][0]
             out["cover"] = {"mime": mp4_cover_mime(covr), "bytes": len(bytes(covr))}
@@ -268,6 +284,9 @@ def read_tags(path: Path) -> dict[str, Any]:
             if row.key and value:
                 out[row.key] = _first(value)
         out["explicit"] = _first(tags.get("itunesadvisory")) == "1"
+        marker = _first(tags.get(MARKER.lower()))
+        if marker is not None:
+            out["audiocast"] = read_marker(marker)
         pictures = list(getattr(audio, "pictures", []))
         for b64 in tags.get("metadata_block_picture", []) or []:
             # Another tagger's damaged picture is not worth failing `info` or a feed over.

@@ -25,11 +25,14 @@ class LoudnessReport:
     target: float
     gain: float
     speakers: tuple[SpeakerLevel, ...] = ()
+    speech: float | None = None
+    """The speech's integrated loudness: what the target is for (music is left out)."""
 
     def format(self) -> str:
         """A few lines for humans: the episode's levels, then one line per speaker."""
         lines = [
-            f"loudness {_fmt(self.integrated)} LUFS (target {self.target:.1f}), "
+            f"speech {_fmt(self.speech)} LUFS (target {self.target:.1f}), "
+            f"episode {_fmt(self.integrated)} LUFS, "
             f"true peak {_fmt(self.true_peak)} dBTP, range {self.loudness_range:.1f} LU, "
             f"gain {self.gain:+.1f} dB"
         ]
@@ -41,6 +44,7 @@ class LoudnessReport:
     def to_dict(self) -> dict[str, object]:
         return {
             "integrated": self.integrated,
+            "speech": self.speech,
             "true_peak": self.true_peak,
             "loudness_range": self.loudness_range,
             "target": self.target,

@@ -1,9 +1,10 @@
 """The render's mastering stage: levels, limits and meters the mix on its way to the encoder.
 
 Each clip is levelled to the target as it arrives, so nothing waits for the whole episode. The
-gaps and music beds between clips pull the whole a little below its parts; that bias is measured
-as the stream goes (everything vs. speech alone) and the following clips aim that much higher,
-so the finished episode lands on the target in one pass. The render hands its settings over
+target is the speech's: intro and outro music do not move it, so a short episode with a long
+jingle sounds as loud as a long one. What the limiter takes off the speech is measured as the
+stream goes (the speech as levelled vs. as heard) and the following clips aim that much higher,
+so the speech lands on the target in one pass. The render hands its settings over
 once, as a :class:`Mastering`, and gets a :class:`~.report.LoudnessReport` back.
 """
 
@@ -77,6 +78,8 @@ class MasteringStream:
         # With mastering, the limiter knows the output's true peak: no second oversampling.
         self.meter = Meter(rate, true_peak=not mastering.enabled)
         self.speech_meter = Meter(rate, true_peak=False)
+        # The script's speech as levelled, before the limiter: what it loses there is made up.
+        self.aimed = Meter(rate, true_peak=False)
         self.bias = 0.0
         self.gains: list[float] = []
         # Each speaker's level as synthesized; a running meter, so memory stays flat.
@@ -124,7 +127,8 @@ class MasteringStream:
                     p.utterance.speaker, Meter(self.rate, true_peak=False)
                 )
                 meter.feed_part(self.meter, lo - first, hi - first)
-                self.speech_meter.feed_part(self.meter, lo - first, hi - first)
+                if p.utterance.segment is not None:  # the script's speech, not over music
+                    self.speech_meter.feed_part(self.meter, lo - first, hi - first)
             if end > last:
                 return
             self._unmetered.popleft()
@@ -143,16 +147,24 @@ class MasteringStream:
             total = dataclasses.replace(total, true_peak=self.limiter.output_true_peak)
         return total
 
-    def _update_bias(self) -> None:
-        whole = self.meter.result().integrated
+    def speech_level(self) -> float | None:
+        """The script's speech, integrated, as the encoded file will measure it (LUFS)."""
         speech = self.speech_meter.result().integrated
-        if whole is not None and speech is not None:
-            # How far the gaps and beds pull the whole below its speech depends on the script's
-            # shape, not on the level, so the speech simply aims that much higher from now on.
-            self.bias = max(-self.MAX_BIAS, min(self.MAX_BIAS, speech - whole))
+        return None if speech is None else speech + self.codec_gain
 
-    def speech(self, speaker: str, audio: Samples) -> Samples:
-        """A clip levelled to the target: every sentence, so every voice, at the same loudness."""
+    def _update_bias(self) -> None:
+        aimed = self.aimed.result().integrated
+        speech = self.speech_meter.result().integrated
+        if aimed is not None and speech is not None:
+            # Only what the limiter takes off the speech is made up for: music and gaps around
+            # it are not the target's business.
+            self.bias = max(-self.MAX_BIAS, min(self.MAX_BIAS, aimed - speech))
+
+    def speech(self, speaker: str, audio: Samples, scripted: bool = True) -> Samples:
+        """A clip levelled to the target: every sentence, so every voice, at the same loudness.
+
+        ``scripted`` is ``False`` for the intro's and outro's words, which are spoken over music
+        and so are left out of the speech level the target is for."""
         # The clip as synthesized: its loudness (K-weighting only, no true peak: cheap), shared
         # with the speaker's running meter.
         quick = Meter(self.rate, true_peak=False)
@@ -176,6 +188,8 @@ class MasteringStream:
             gain = master_gain(measured, self.target + self.bias, ceiling_db=self.mastering.ceiling)
             self.gains.append(gain)
             audio = apply_gain(audio, gain)
+            if scripted:
+                self.aimed.feed(audio)
         return audio
 
     def music(self, audio: Samples) -> Samples:
@@ -200,11 +214,13 @@ class MasteringStream:
             level = self.after[name].result().integrated if name in self.after else None
             return None if level is None else level + correction + self.codec_gain
 
+        speech = self.speech_level()
         return LoudnessReport(
             integrated=total.integrated,
             true_peak=total.true_peak_db,
             loudness_range=total.loudness_range,
             target=self.mastering.loudness,
+            speech=None if speech is None else speech + correction,
             gain=(float(np.mean(self.gains)) if self.gains else 0.0) + correction,
             speakers=tuple(
                 SpeakerLevel(

@@ -17,6 +17,7 @@ from .detect import detect_layout
 from .frontmatter import split_front_matter
 from .layouts import LAYOUTS
 from .metadata import build_metadata
+from .offair import strip_comments
 from .options import ParseOptions, options_from_mapping
 from .plain import parse_plain
 from .subtitles import parse_subtitles
@@ -55,6 +56,11 @@ def parse_text(
             title_line=meta.lines.get("title") if meta.title else None,
             format="yaml",
         )
+    if "<!--" in text:
+        lines = strip_comments(text).split("\n")
+        layout = detect_layout(lines, source)
+        if layout == "yaml":
+            layout = "text"
     front = split_front_matter(lines, where)
     meta = build_metadata(front.data, front.lines, where) if front.data else Metadata()
     body = lines[front.body_start :]

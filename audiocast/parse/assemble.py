@@ -20,7 +20,7 @@ Rules a caller may rely on:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import LayoutChoice, Segment, Speaker
 from .cues import split_rate
@@ -176,6 +176,9 @@ class Assembler:
         self.turn_line = 0
         self.turn_paras: list[str] = []
         self.deferred: list[Segment] = []
+        # Rules (``---``) after the text began: each opens a new part (an untitled chapter on
+        # the first segment after it; a heading's segment names its own chapter).
+        self.rule_lines: list[int] = []
         self.para: list[str] = []
         self.para_line = 0
         self.para_italic = False
@@ -333,6 +336,8 @@ class Assembler:
             self._interrupt(Segment("narration", line.text, line.number))
         elif kind == "rule":
             self._flush_para()
+            if self.segments or self.mode == "turn":
+                self.rule_lines.append(line.number)
             if self.mode == "turn":
                 self._end_turn()
                 self.mode = "post"
@@ -347,7 +352,7 @@ class Assembler:
                 if meta is None or meta.casefold() == line.text.casefold():
                     self.title, self.title_line = line.text, line.number
                     return
-            self._interrupt(Segment("narration", line.text, line.number))
+            self._interrupt(Segment("narration", line.text, line.number, chapter=line.text))
             self.last_para_short_line = None
 
     def finish(self) -> Assembled:
@@ -355,4 +360,17 @@ class Assembler:
         self._end_turn()
         self.segments.extend(self.deferred)
         title, title_line = self.title, self.title_line
-        return Assembled(tuple(self.segments), self.registry.speakers, title, title_line)
+        segments = _mark_parts(self.segments, self.rule_lines)
+        return Assembled(tuple(segments), self.registry.speakers, title, title_line)
+
+
+def _mark_parts(segments: list[Segment], rule_lines: list[int]) -> list[Segment]:
+    """The first spoken segment after each rule opens an untitled chapter (``chapter=""``)."""
+    out = list(segments)
+    for rule in rule_lines:
+        for i, segment in enumerate(out):
+            if segment.line > rule and segment.kind != "cue":
+                if segment.chapter is None:
+                    out[i] = replace(segment, chapter="")
+                break
+    return out

@@ -13,6 +13,10 @@ _PAUSE = re.compile(
 )
 # A speed hint at the very start of a turn: ``[rate 0.9]``, ``[slow]``, ``[fast]``.
 _RATE = re.compile(r"^\[\s*(?:rate\s*[:=]?\s*(\d{1,2}(?:\.\d{1,3})?)|(slow)|(fast))\s*\]\s*", re.I)
+BREAK = re.compile(
+    r"^(?:(?:ad|commercial|sponsor|mid-?roll|short)\s+)?(?:break|intermission|interval)$", re.I
+)
+"""A cue that separates parts of the show (``**Break**``, ``[commercial break]``)."""
 SLOW = 0.85
 FAST = 1.15
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from . import labels
-from .cues import match_cue
+from .cues import BREAK, match_cue
 from .markdown import BOLD_LABEL, BULLET, HEADING, inline, is_italic_line
 
 LineKind = Literal[
@@ -30,6 +30,7 @@ LineKind = Literal[
 
 # Inline HTML some transcripts carry (``O<sub>2</sub>``): markup, dropped from the words.
 _HTML = re.compile(r"</?(?:sub|sup|b|i|em|strong|u|span|small|mark|br)\b[^<>\n]{0,100}>", re.I)
+_BOLD_ONLY = re.compile(r"^(\*\*|__)([^*_\n]{1,40})\1$")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|={3,})$")
 
 
@@ -104,6 +105,9 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
             if labels.TIMESTAMP_LINE.match(rest):
                 # ``**Break**: \[30:08\]``: a section marker in the recording, not a speaker.
                 return Line("cue", number, inline(m.group(2).strip()))
+        only = _BOLD_ONLY.match(s)
+        if only and BREAK.match(only.group(2).strip(" []()")):
+            return Line("cue", number, only.group(2).strip(" []()"))  # ``**Break**``
         header = labels.match_header(s)
         if header:
             prose = inline(s.lstrip("#").strip())

@@ -48,6 +48,10 @@ def options_from_mapping(
         speakers = [str(v).strip() for v in value]
     elif isinstance(value, Mapping):
         for label, display in value.items():
+            if isinstance(display, Mapping):
+                # ``Ada: {name: Dr. Ada Okafor, gender: female, voice: guest-a}``: casting
+                # reads the gender/voice hints; the display name is ``name:``.
+                display = display.get("name")
             speakers.append(str(label).strip())
             aliases[str(label).strip()] = str(display or label).strip()
     elif value is not None:

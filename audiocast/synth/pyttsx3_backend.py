@@ -109,6 +109,8 @@ class Pyttsx3Synthesizer:
         self._voices: list[EngineVoice] | None = None
         self._variants: frozenset[str] | None = None
         self._checked: set[str] = set()
+        # Voice ids written as a language (``en-gb+f4``) -> the eSpeak voice that speaks it.
+        self._speakable: dict[str, str] = {}
         self._espeak_source = ""
         self._control: EspeakControl | None = None
         self._stats = SpeakStats()
@@ -246,7 +248,9 @@ class Pyttsx3Synthesizer:
         if not voice_id:
             raise VoiceError(f"voice profile {voice.name!r} has no voice_id")
         if self._is_espeak:
-            check_espeak_id(voice_id, self.voices(), self.variants())
+            speakable = check_espeak_id(voice_id, self.voices(), self.variants())
+            if speakable is not None:
+                self._speakable[voice_id] = speakable
         else:
             check_listed_id(voice_id, self.voices(), self._get_engine().driver_name)
         self._checked.add(voice_id)
@@ -365,7 +369,8 @@ class Pyttsx3Synthesizer:
         volume = float(min(1.0, max(0.0, voice.volume)))
         # Voice first: setting it resets the rate. Ints only: a float rate is rejected
         # inside the driver's queue and reported only through the error callback.
-        engine.setProperty("voice", voice.voice_id.strip())
+        wanted = voice.voice_id.strip()
+        engine.setProperty("voice", self._speakable.get(wanted, wanted))
         if espeak is None:
             engine.setProperty("rate", rate)
             engine.setProperty("volume", volume)

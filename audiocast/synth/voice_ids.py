@@ -11,8 +11,14 @@ from ..model import EngineVoice
 from ..suggest import did_you_mean
 
 
-def check_espeak_id(voice_id: str, voices: Sequence[EngineVoice], variants: Iterable[str]) -> None:
-    """A ``VoiceError`` naming near matches unless eSpeak NG knows ``voice_id`` (``id+variant``)."""
+def check_espeak_id(
+    voice_id: str, voices: Sequence[EngineVoice], variants: Iterable[str]
+) -> str | None:
+    """A ``VoiceError`` naming near matches unless eSpeak NG knows ``voice_id`` (``id+variant``).
+
+    Returns the id eSpeak must be given when ``voice_id`` names a language rather than a voice
+    (``en-gb+f4`` -> ``en+f4``: eSpeak sets voices by name only), else ``None``.
+    """
     base, plus, variant = voice_id.partition("+")
     keys: dict[str, str] = {}
     by_language: dict[str, list[str]] = {}
@@ -22,8 +28,12 @@ def check_espeak_id(voice_id: str, voices: Sequence[EngineVoice], variants: Iter
             keys.setdefault(key.lower(), short)
         for lang in v.languages:
             by_language.setdefault(lang.lower(), []).append(short)
-    if base.strip().lower() not in keys:
-        # eSpeak matches names and identifiers only: "en-gb" is a language, not a voice.
+    speakers = by_language.get(base.strip().lower(), [])
+    # eSpeak sets voices by name only, and "en-gb" is the language of the voice "en": speak
+    # the voice of that language, with the variant asked for.
+    named = base.strip().lower() in keys
+    speakable = None if named or not speakers else speakers[0] + plus + variant
+    if base.strip().lower() not in keys and not speakers:
         near = by_language.get(base.lower(), []) + [
             keys[m] for m in difflib.get_close_matches(base.lower(), list(keys), n=5, cutoff=0.6)
         ]
@@ -33,7 +43,7 @@ def check_espeak_id(voice_id: str, voices: Sequence[EngineVoice], variants: Iter
             hint=did_you_mean(suggestions, "`audiocast voices` lists them"),
         )
     if not plus:
-        return
+        return speakable
     known = set(variants)
     if variant not in known:
         lowered = {v.lower(): v for v in known}
@@ -50,6 +60,7 @@ def check_espeak_id(voice_id: str, voices: Sequence[EngineVoice], variants: Iter
                 f"try {base}+f3, {base}+m3 or {base}+klatt; `audiocast voices` lists variants",
             ),
         )
+    return speakable
 
 
 def check_listed_id(voice_id: str, voices: Sequence[EngineVoice], driver: str) -> None:
