@@ -20,9 +20,9 @@ from .mix import join, read_wav, silence, trim_silence
 from .model import Gaps
 from .normalize import load_lexicon, normalize
 from .plan import speech_units
-from .synth.base import get_synthesizer
+from .synth.base import engine_pool, get_synthesizer
 from .synth.verify import verify_wav
-from .voices import load_profiles, require_folders, resolve_voice
+from .voices import find_profile, load_profiles, require_folders, resolve_voice
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ def say_text(
     rate: float = 1.0,
     lexicon: Path | None = None,
     voices_dirs: Sequence[Path] = (),
+    device: str | None = None,
 ) -> SayResult:
     """Speak ``text`` with one voice into ``output`` (any format by its extension)."""
     if not text.strip():
@@ -47,12 +48,16 @@ def say_text(
     check_output(output)
     require_folders(voices_dirs)
     found = load_profiles(list(voices_dirs))
-    profiles = {name: p for name, p in found.items() if p.engine == engine}
     lex = load_lexicon(lexicon) if lexicon else None
-    synth = get_synthesizer(engine)
+    synth = get_synthesizer(engine, device)
     pieces: list[np.ndarray] = []
     sample_rate = 0
     try:
+        pool, _ = engine_pool(synth, found, 1, voices_dirs)
+        profiles = {name: p for name, p in pool.items() if p.engine == engine}
+        if voice == "narrator" and find_profile(voice, profiles) is None:
+            # An engine's own pool (Piper) marks its narrator by role, not by name.
+            voice = next((n for n, p in profiles.items() if "narrator" in p.roles), voice)
         profile = resolve_voice(voice, profiles, synth)
         with tempfile.TemporaryDirectory(prefix="audiocast-say-") as tmp:
             for n, sentence in enumerate(speech_units(text)):

@@ -12,7 +12,18 @@ from .model import AUDIO_EXTENSIONS, Bumper, Gaps
 from .parse.options import ParseOptions, options_from_mapping
 from .settings import load_yaml, read_text_file
 
-KNOWN = {"cast", "gaps", "loudness", "intro", "outro", "voices", "lexicon", "speakers", "aliases"}
+KNOWN = {
+    "cast",
+    "gaps",
+    "loudness",
+    "intro",
+    "outro",
+    "voices",
+    "lexicon",
+    "speakers",
+    "aliases",
+    "engine",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,8 @@ class RenderConfig:
     lexicon: Path | None = None
     parse: ParseOptions = field(default_factory=ParseOptions)
     """``speakers:``/``aliases:``: how the script's labels are read."""
+    engine: str | None = None
+    """``engine:``: the speech engine, below ``--engine`` and above the script's own."""
 
 
 def bumper_from_option(value: str | Mapping[str, Any], base: Path | None = None) -> Bumper:
@@ -83,4 +96,5 @@ def load_config(path: Path) -> RenderConfig:
         voices_dirs=tuple(Path(_path(str(v), base)) for v in voices),
         lexicon=Path(_path(str(data["lexicon"]), base)) if data.get("lexicon") else None,
         parse=options_from_mapping(data, path),
+        engine=str(data["engine"]) if data.get("engine") else None,
     )

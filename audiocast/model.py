@@ -185,6 +185,13 @@ class VoiceProfile:
     description: str = ""
     roles: tuple[str, ...] = ()
     """What automatic casting may use it for: ``host``, ``guest``, ``narrator``."""
+    settings: tuple[tuple[str, float], ...] = ()
+    """Engine-specific numbers, sorted by name (Piper: ``speaker``, ``length_scale``,
+    ``noise_scale``, ``noise_w_scale``); a tuple so that the profile stays hashable."""
+
+    def setting(self, key: str, default: float) -> float:
+        """The engine setting ``key``, or ``default`` when the profile does not set it."""
+        return dict(self.settings).get(key, default)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VoiceProfile:
@@ -200,9 +207,11 @@ class VoiceProfile:
             volume=float(data.get("volume", 1.0)),
             description=str(data.get("description", "")),
             roles=tuple(str(r) for r in roles),
+            settings=tuple(sorted((str(k), float(v)) for k, v in data.get("settings", {}).items())),
         )
 
     def to_dict(self) -> dict[str, Any]:
+        extra = {"settings": dict(self.settings)} if self.settings else {}
         return {
             "name": self.name,
             "engine": self.engine,
@@ -212,6 +221,7 @@ class VoiceProfile:
             "volume": self.volume,
             "description": self.description,
             "roles": list(self.roles),
+            **extra,
         }
 
 

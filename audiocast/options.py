@@ -15,7 +15,10 @@ Progress = Callable[[int, int], None]
 class RenderOptions:
     output: Path | None = None
     """Episode path; its extension picks the format. Default ``output/<slug>.mp3``."""
-    engine: str = "pyttsx3"
+    engine: str | None = None
+    """The speech engine; ``None``: the script's ``engine:``, else pyttsx3 (``chosen_engine``)."""
+    device: str | None = None
+    """Where the engine runs (``cuda`` for Piper with onnxruntime-gpu); ``None``: its default."""
     jobs: int | None = None
     cache_dir: Path | None = None
     use_cache: bool = True

@@ -11,6 +11,7 @@ renamed only when all of them are complete. Each step lives in its own module:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from .parse import load_script
 from .plan import Plan
 from .prepare import cast_script, default_output, prepare, slugify
 from .synth.cache import ClipCache, default_cache_dir
+from .synth.choice import chosen_engine
 from .synth.executor import ClipExecutor
 from .synth.pool import SynthesisFailed, SynthesisPool
 from .timeline import caption_cues, captions, chapters
@@ -94,6 +96,7 @@ def render(
     """
     options = options or RenderOptions()
     script = source if isinstance(source, Script) else load_script(source)
+    options = dataclasses.replace(options, engine=chosen_engine(script, options.engine))
     output = options.output or default_output(script)
     fmt = check_output(output)
     casting, plan = prepare(script, options)
@@ -161,11 +164,12 @@ def _own_pool(stack: contextlib.ExitStack, options: RenderOptions) -> SynthesisP
     if not options.use_cache:
         cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audiocast-")))
     return SynthesisPool(
-        options.engine,
+        chosen_engine(None, options.engine),
         # An audition slice is a few clips: starting workers would cost more than it saves.
         jobs=options.jobs or (1 if options.only else None),
         cache=ClipCache(cache_dir),
         on_progress=options.progress,
+        device=options.device,
     )
 
 

@@ -3,6 +3,7 @@ input checked, so a bad path or script fails in a second rather than after minut
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -17,7 +18,8 @@ from .model import AUDIO_EXTENSIONS, Bumper, Script, VoiceProfile
 from .normalize import lexicon_for
 from .options import RenderOptions
 from .plan import Plan, build_plan
-from .synth.base import get_synthesizer
+from .synth.base import engine_pool, get_synthesizer
+from .synth.choice import chosen_engine
 from .voices import load_profiles, require_folders
 
 MAX_NAMED_CHAPTERS = 250
@@ -54,13 +56,22 @@ def cast_script(
     dirs = list(voices_dirs)
     if script.source is not None:
         dirs.insert(0, script.source.parent / "voices")
-    profiles = engine_profiles(load_profiles([d for d in dirs if d.is_dir()]), engine)
+    found = [d for d in dirs if d.is_dir()]
+    profiles = load_profiles(found)
     synth = get_synthesizer(engine)
     try:
+        profiles, notes = engine_pool(synth, profiles, len(script.speakers) + 1, found)
         wanted = dict(overrides or {})
-        return cast(script, profiles, {**(shared or {}), **wanted}, synth, strict=tuple(wanted))
+        casting = cast(
+            script,
+            engine_profiles(profiles, engine),
+            {**(shared or {}), **wanted},
+            synth,
+            strict=tuple(wanted),
+        )
     finally:
         synth.close()
+    return dataclasses.replace(casting, warnings=casting.warnings + notes) if notes else casting
 
 
 def engine_profiles(profiles: Mapping[str, VoiceProfile], engine: str) -> dict[str, VoiceProfile]:
@@ -140,7 +151,7 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan]:
     casting = cast_script(
         script,
         overrides=options.cast,
-        engine=options.engine,
+        engine=chosen_engine(script, options.engine),
         voices_dirs=options.voices_dirs,
         shared=options.shared_cast,
     )

@@ -22,6 +22,7 @@ from .model import EngineVoice, VoiceProfile
 from .settings import load_yaml
 from .suggest import did_you_mean
 from .synth.base import Synthesizer
+from .synth.piper_profiles import PIPER_SETTINGS, settings_from_profile_data
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -29,7 +30,18 @@ if TYPE_CHECKING:
 BUILTIN_PACKAGE = "audiocast.profiles"
 """The top-level ``voices/`` folder, installed as this package (see pyproject.toml)."""
 PROFILE_SUFFIXES = (".yaml", ".yml")
-KEYS = ("name", "engine", "voice_id", "rate", "pitch", "volume", "description", "roles")
+KEYS = (
+    "name",
+    "engine",
+    "voice_id",
+    "rate",
+    "pitch",
+    "volume",
+    "description",
+    "roles",
+    "model",
+    *PIPER_SETTINGS,
+)
 LIMITS = {"rate": (80, 450), "pitch": (0, 100), "volume": (0.0, 1.0)}
 
 
@@ -119,6 +131,7 @@ def parse_profile(text: str, path: str, filename: str = "") -> VoiceProfile:
         )
     data = dict(data)
     data.setdefault("name", filename.rsplit(".", 1)[0])
+    settings_from_profile_data(data, path, lines)
     if not data.get("voice_id"):
         raise VoiceError(
             "voice profile has no voice_id",

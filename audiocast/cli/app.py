@@ -64,7 +64,14 @@ def cli(debug: bool) -> None:
 
 # Options that several commands share, defined once so their help stays the same.
 ENGINE_OPTION = click.option(
-    "--engine", default="pyttsx3", show_default=True, help="Speech engine."
+    "--engine",
+    help="Speech engine: pyttsx3 or piper [default: the config's or script's engine:, "
+    "else pyttsx3].",
+)
+DEVICE_OPTION = click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda"]),
+    help="Where the piper engine runs; cuda needs onnxruntime-gpu [default: cpu].",
 )
 VOICES_OPTION = click.option(
     "--voices",

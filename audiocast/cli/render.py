@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     pass
 from .app import (
     CONFIG_OPTION,
+    DEVICE_OPTION,
     ENGINE_OPTION,
     LAYOUT_OPTION,
     LEXICON_OPTION,
@@ -76,6 +77,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @VOICE_OPTION
 @VOICES_OPTION
 @ENGINE_OPTION
+@DEVICE_OPTION
 @click.option(
     "-j",
     "--jobs",
@@ -141,7 +143,8 @@ def render(
     config_file: Path | None,
     voice_overrides: tuple[str, ...],
     voices_dirs: tuple[Path, ...],
-    engine: str,
+    engine: str | None,
+    device: str | None,
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
@@ -178,7 +181,8 @@ def render(
     bar, progress = _progress(quiet or as_json)
     options = RenderOptions(
         output=output,
-        engine=engine,
+        engine=engine or config.engine,
+        device=device,
         jobs=jobs,
         cache_dir=cache_dir,
         use_cache=not no_cache,
@@ -203,7 +207,7 @@ def render(
     if click.get_current_context().find_root().params.get("debug"):
         from ..runtime import runtime_lines
 
-        for line in runtime_lines(engine):
+        for line in runtime_lines(engine or config.engine or "pyttsx3"):
             click.echo(f"audiocast: {line}", err=True)
     parse_options = ParseOptions(layout, config.parse.speakers, config.parse.aliases)
     source = load_script(script, parse_options) if parse_options != ParseOptions() else script
@@ -243,6 +247,7 @@ def render(
     help="Clip file; the extension picks the format.",
 )
 @ENGINE_OPTION
+@DEVICE_OPTION
 @click.option(
     "--rate", type=click.FloatRange(0.3, 3.0), default=1.0, show_default=True, help="Speed factor."
 )
@@ -252,19 +257,22 @@ def say(
     text: str,
     voice: str,
     output: Path,
-    engine: str,
+    engine: str | None,
+    device: str | None,
     rate: float,
     lexicon: Path | None,
     voices_dirs: tuple[Path, ...],
 ) -> None:
     """Speak TEXT with one voice into a file, for auditioning a voice or a pronunciation."""
     from ..audition import say_text
+    from ..synth.choice import chosen_engine
 
     result = say_text(
         text,
         voice,
         output,
-        engine=engine,
+        engine=chosen_engine(None, engine),
+        device=device,
         rate=rate,
         lexicon=lexicon,
         voices_dirs=voices_dirs,

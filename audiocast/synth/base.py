@@ -7,7 +7,8 @@ entry-point group (``name = "module:Class"``), so a new engine is a package, not
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -56,6 +57,7 @@ class Synthesizer(Protocol):
 # Engines that ship with audiocast; entry points add to these and may override them.
 _BUILTIN: dict[str, str] = {
     "pyttsx3": "audiocast.synth.pyttsx3_backend:Pyttsx3Synthesizer",
+    "piper": "audiocast.synth.piper_backend:PiperSynthesizer",
 }
 
 
@@ -70,7 +72,7 @@ def available_engines() -> list[str]:
     return sorted(_registry())
 
 
-def engine_factory(name: str) -> Callable[[], Synthesizer]:
+def engine_factory(name: str) -> Callable[..., Synthesizer]:
     """The class (a zero-argument factory) registered as ``name``; unknown names list choices."""
     table = _registry()
     if name not in table:
@@ -80,12 +82,36 @@ def engine_factory(name: str) -> Callable[[], Synthesizer]:
     module_name, _, attr = table[name].partition(":")
     try:
         module = __import__(module_name, fromlist=[attr])
-        factory: Callable[[], Synthesizer] = getattr(module, attr)
+        factory: Callable[..., Synthesizer] = getattr(module, attr)
     except (ImportError, AttributeError) as exc:
         raise EngineError(f"speech engine {name!r} cannot be loaded: {exc}") from exc
     return factory
 
 
-def get_synthesizer(name: str) -> Synthesizer:
-    """A new engine instance of the registered ``name``."""
-    return engine_factory(name)()
+def engine_pool(
+    engine: Synthesizer, profiles: Mapping[str, VoiceProfile], needed: int, dirs: Sequence[Path]
+) -> tuple[dict[str, VoiceProfile], tuple[str, ...]]:
+    """The profiles casting may use with ``engine``, and warnings about them.
+
+    An engine whose voices are files on disk (Piper) adds them through an optional
+    ``casting_pool(profiles, needed, dirs)`` method; others use ``profiles`` as they are.
+    """
+    pool = getattr(engine, "casting_pool", None)
+    if not callable(pool):
+        return dict(profiles), ()
+    chosen, warnings = pool(profiles, needed, dirs)
+    return dict(chosen), tuple(warnings)
+
+
+def get_synthesizer(name: str, device: str | None = None) -> Synthesizer:
+    """A new engine instance of the registered ``name``; ``device`` (``cuda``) for engines that
+    run on one (Piper). ``None`` is the engine's default."""
+    factory = engine_factory(name)
+    if device is None:
+        return factory()
+    if "device" not in inspect.signature(factory).parameters:
+        raise EngineError(
+            f"the {name} engine does not run on a device",
+            hint="--device is for the piper engine; leave it out",
+        )
+    return factory(device=device)

@@ -89,6 +89,8 @@ class ClipCache:
             "rate_scale": float(request.rate_scale),
             "text": request.text,
         }
+        if voice.settings:  # absent for pyttsx3 voices, so their keys stay as they were
+            shaping["settings"] = dict(voice.settings)
         blob = json.dumps(shaping, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 

@@ -89,8 +89,11 @@ class SynthesisPool:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         in_process: bool | None = None,
+        device: str | None = None,
     ) -> None:
         self.engine_name = engine
+        self.device = device
+        """Passed to the engine (``cuda`` for Piper); ``None`` is its default."""
         self.jobs = max(1, jobs if jobs is not None else default_jobs())
         self.cache = cache if cache is not None else ClipCache()
         self.retries = max(0, retries)
@@ -132,7 +135,7 @@ class SynthesisPool:
         # re-render served from the cache starts none.
         if self.in_process:
             try:
-                self._engine = get_synthesizer(self.engine_name)
+                self._engine = get_synthesizer(self.engine_name, self.device)
                 self._version = self._engine.version()
             except BaseException:
                 self.close(force=True)
@@ -164,7 +167,7 @@ class SynthesisPool:
         """
         self.start()
         if self._version is None:
-            probe = get_synthesizer(self.engine_name)
+            probe = get_synthesizer(self.engine_name, self.device)
             try:
                 self._version = probe.version()
             finally:
@@ -338,6 +341,6 @@ class SynthesisPool:
 
     def _spawn(self) -> None:
         self.workers_started += 1
-        worker = Worker(self._ctx, self.engine_name, self.workers_started)
+        worker = Worker(self._ctx, self.engine_name, self.workers_started, self.device)
         self._workers.append(worker)
         worker.start()

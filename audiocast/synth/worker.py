@@ -78,7 +78,7 @@ def attempt(engine: Synthesizer, task: Task) -> Outcome:
     return Outcome(task.key, task.out, "ok")
 
 
-def worker_main(conn: Connection, engine_name: str) -> None:
+def worker_main(conn: Connection, engine_name: str, device: str | None = None) -> None:
     """Run in a worker process: one engine, requests in, outcomes out, until ``None`` or EOF."""
     # Ctrl-C is the parent's to handle: it stops workers itself, promptly and cleanly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -87,7 +87,7 @@ def worker_main(conn: Connection, engine_name: str) -> None:
     os.dup2(devnull, 1)
     os.close(devnull)
     try:
-        engine = get_synthesizer(engine_name)
+        engine = get_synthesizer(engine_name, device)
         version = engine.version()
     except AudiocastError as exc:
         conn.send(("fatal", pack_error(exc)))
@@ -109,11 +109,11 @@ def worker_main(conn: Connection, engine_name: str) -> None:
 
 
 class Worker:
-    def __init__(self, ctx: Any, engine: str, number: int) -> None:
+    def __init__(self, ctx: Any, engine: str, number: int, device: str | None = None) -> None:
         parent_end, child_end = ctx.Pipe(duplex=True)
         self.process: BaseProcess = ctx.Process(
             target=worker_main,
-            args=(child_end, engine),
+            args=(child_end, engine, device),
             name=f"audiocast-synth-{number}",
             daemon=True,
         )

@@ -1,0 +1,159 @@
+"""Loading a Piper model for audiocast: one onnxruntime thread, a chosen device, seeded noise.
+
+Piper's VITS models draw their noise with ``RandomNormalLike`` nodes whose generator is seeded
+once per session and advances with every run, so the same sentence sounds different each time
+and depends on what the worker spoke before. Each such node is replaced, in memory, by a slice
+of a noise input that the caller fills from a generator seeded per clip: the same request then
+gives the same audio in any worker, in any order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import EngineError, VoiceError
+
+NOISE_INPUT = "audiocast_noise_{}"
+DEVICES = ("cpu", "cuda")
+CUDA_PROVIDER = "CUDAExecutionProvider"
+
+
+def providers_for(device: str) -> list[Any]:
+    """onnxruntime providers for ``device``; ``EngineError`` when CUDA is asked and absent."""
+    if device not in DEVICES:
+        raise EngineError(f"unknown device {device!r}", hint=f"choose from {', '.join(DEVICES)}")
+    if device == "cpu":
+        return ["CPUExecutionProvider"]
+    import onnxruntime
+
+    if CUDA_PROVIDER not in onnxruntime.get_available_providers():
+        raise EngineError(
+            "--device cuda: this onnxruntime has no CUDA provider "
+            f"(it has {', '.join(onnxruntime.get_available_providers())})",
+            hint="pip install onnxruntime-gpu (with a CUDA GPU and drivers), or use --device cpu",
+        )
+    return [(CUDA_PROVIDER, {"cudnn_conv_algo_search": "HEURISTIC"}), "CPUExecutionProvider"]
+
+
+def read_model(path: Path) -> Any:
+    """The ONNX model at ``path``; a one-line ``VoiceError`` when it is not a usable model."""
+    import onnx
+
+    try:
+        model = onnx.load(str(path))
+    except Exception as exc:  # protobuf's DecodeError and friends: the file is damaged
+        raise VoiceError(
+            f"Piper model is not a valid ONNX file ({type(exc).__name__})",
+            path=path,
+            hint="download the voice again (`audiocast voices add NAME`)",
+        ) from None
+    inputs = {i.name for i in model.graph.input}
+    if not {"input", "input_lengths", "scales"} <= inputs:
+        raise VoiceError(
+            "not a Piper voice model (it lacks the inputs input, input_lengths, scales)",
+            path=path,
+        )
+    return model
+
+
+def seed_noise(model: Any) -> int:
+    """Replace every ``RandomNormalLike`` node of ``model`` by a slice of a new 1-D float input
+    (``NOISE_INPUT``), tiled when shorter than needed. Returns how many inputs were added."""
+    from onnx import TensorProto, helper
+
+    graph = model.graph
+    added = 0
+    nodes = list(graph.node)
+    rebuilt = []
+    one = helper.make_tensor("audiocast_one", TensorProto.INT64, [1], [1])
+    zero = helper.make_tensor("audiocast_zero", TensorProto.INT64, [1], [0])
+    for node in nodes:
+        if node.op_type != "RandomNormalLike":
+            rebuilt.append(node)
+            continue
+        noise = NOISE_INPUT.format(added)
+        p = f"audiocast_n{added}_"
+        graph.input.append(helper.make_tensor_value_info(noise, TensorProto.FLOAT, ["n"]))
+        x, y = node.input[0], node.output[0]
+        rebuilt += [
+            helper.make_node("Shape", [x], [p + "shape"]),
+            helper.make_node("ReduceProd", [p + "shape"], [p + "count"], keepdims=1),
+            helper.make_node("Shape", [noise], [p + "have"]),
+            # ceil(count / have) repeats, in integers: (count + have - 1) / have
+            helper.make_node("Add", [p + "count", p + "have"], [p + "sum"]),
+            helper.make_node("Sub", [p + "sum", "audiocast_one"], [p + "top"]),
+            helper.make_node("Div", [p + "top", p + "have"], [p + "repeats"]),
+            helper.make_node("Tile", [noise, p + "repeats"], [p + "tiled"]),
+            helper.make_node("Slice", [p + "tiled", "audiocast_zero", p + "count"], [p + "flat"]),
+            helper.make_node("Reshape", [p + "flat", p + "shape"], [y]),
+        ]
+        added += 1
+    if added:
+        graph.initializer.extend([one, zero])
+        del graph.node[:]
+        graph.node.extend(rebuilt)
+    return added
+
+
+@dataclass
+class LoadedModel:
+    """An onnxruntime session of a patched Piper model."""
+
+    session: Any
+    noise_inputs: int
+    has_speaker_input: bool
+
+    def run(
+        self,
+        phoneme_ids: list[int],
+        scales: tuple[float, float, float],
+        speaker: int | None,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """Float audio for one sentence's phoneme ids; noise drawn from ``rng``."""
+        ids = np.array([phoneme_ids], dtype=np.int64)
+        feed: dict[str, Any] = {
+            "input": ids,
+            "input_lengths": np.array([ids.shape[1]], dtype=np.int64),
+            "scales": np.array(scales, dtype=np.float32),
+        }
+        if self.has_speaker_input:
+            feed["sid"] = np.array([speaker or 0], dtype=np.int64)
+        # Enough for typical durations (a phoneme id lasts a few frames of 192 channels);
+        # a longer need tiles the buffer, which is still deterministic.
+        frames = len(phoneme_ids) * 8 * max(1.0, scales[1])
+        for n in range(self.noise_inputs):
+            size = int(frames * 192) if n == self.noise_inputs - 1 else 2 * len(phoneme_ids)
+            feed[NOISE_INPUT.format(n)] = rng.standard_normal(max(size, 1), dtype=np.float32)
+        result = self.session.run(None, feed)
+        return np.asarray(result[0], dtype=np.float32).reshape(-1)
+
+
+def load_model(path: Path, device: str = "cpu") -> LoadedModel:
+    """A ``LoadedModel`` for the ``.onnx`` at ``path``, running on one thread of ``device``."""
+    import onnxruntime
+
+    providers = providers_for(device)
+    model = read_model(path)
+    noise_inputs = seed_noise(model)
+    has_sid = any(i.name == "sid" for i in model.graph.input)
+    session_options = onnxruntime.SessionOptions()
+    # One thread per worker: the pool runs one worker per core, and measured here a second
+    # thread makes each clip only a little faster for twice the CPU.
+    session_options.intra_op_num_threads = 1
+    session_options.inter_op_num_threads = 1
+    session_options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    try:
+        session = onnxruntime.InferenceSession(
+            model.SerializeToString(), sess_options=session_options, providers=providers
+        )
+    except Exception as exc:  # onnxruntime's own errors: a model it cannot run
+        raise VoiceError(
+            f"onnxruntime cannot load the Piper model: {str(exc).splitlines()[0][:200]}",
+            path=path,
+        ) from None
+    return LoadedModel(session, noise_inputs, has_sid)
