@@ -90,8 +90,9 @@ class Casting:
         }
 
 
-def _sound(profile: VoiceProfile) -> tuple[str, str, int, int]:
-    return (profile.engine, profile.voice_id.strip().lower(), profile.rate, profile.pitch)
+def _sound(profile: VoiceProfile) -> tuple[Any, ...]:
+    voice_id = profile.voice_id.strip().lower()
+    return (profile.engine, voice_id, profile.rate, profile.pitch, profile.settings)
 
 
 def _fold(name: str) -> str:

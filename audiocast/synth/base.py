@@ -73,7 +73,8 @@ def available_engines() -> list[str]:
 
 
 def engine_factory(name: str) -> Callable[..., Synthesizer]:
-    """The class (a zero-argument factory) registered as ``name``; unknown names list choices."""
+    """The class registered as ``name`` (called with no arguments, or ``device=`` for engines
+    that take one); unknown names list choices."""
     table = _registry()
     if name not in table:
         near = difflib.get_close_matches(name, table, n=3)

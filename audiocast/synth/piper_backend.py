@@ -63,7 +63,8 @@ class PiperSynthesizer:
         providers_for(device)  # --device cuda without CUDA: say so before anything runs
         self.device = device
         self._files: dict[str, PiperVoiceFiles] = {}
-        self._checked: set[tuple[str, str]] = set()
+        self._readable: set[Path] = set()
+        """Models whose ONNX file has been read whole once: not damaged."""
         self._loaded: dict[Path, tuple[LoadedModel, Any]] = {}
         self._version: str | None = None
 
@@ -105,11 +106,9 @@ class PiperSynthesizer:
             )
         files = self._voice_files(voice)
         validate_speaker(voice, files)
-        key = (str(files.model), voice.voice_id)
-        if key not in self._checked:
-            if str(files.model) not in {m for m, _ in self._checked}:
-                read_model(files.model)  # a damaged .onnx: say so before any synthesis
-            self._checked.add(key)
+        if files.model not in self._readable:
+            read_model(files.model)  # a damaged .onnx: say so before any synthesis
+            self._readable.add(files.model)
 
     def _load(self, files: PiperVoiceFiles) -> tuple[LoadedModel, Any]:
         if files.model not in self._loaded:
