@@ -29,7 +29,7 @@ import numpy as np
 from ..atomic import atomic_path
 from ..errors import EngineError, VoiceError
 from ..model import EngineVoice, SpeechRequest, VoiceProfile
-from .piper_model import LoadedModel, load_model, providers_for, read_model
+from .piper_model import LoadedModel, load_model, prepare_model, providers_for
 from .piper_profiles import ENGINE, PiperParams, casting_pool, validate_speaker
 from .piper_voices import PiperVoiceFiles, discover_voices, find_voice, split_reference
 
@@ -107,7 +107,7 @@ class PiperSynthesizer:
         files = self._voice_files(voice)
         validate_speaker(voice, files)
         if files.model not in self._readable:
-            read_model(files.model)  # a damaged .onnx: say so before any synthesis
+            prepare_model(files.model)  # a damaged .onnx: say so before any synthesis
             self._readable.add(files.model)
 
     def _load(self, files: PiperVoiceFiles) -> tuple[LoadedModel, Any]:

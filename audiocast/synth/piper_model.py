@@ -2,13 +2,17 @@
 
 Piper's VITS models draw their noise with ``RandomNormalLike`` nodes whose generator is seeded
 once per session and advances with every run, so the same sentence sounds different each time
-and depends on what the worker spoke before. Each such node is replaced, in memory, by a slice
-of a noise input that the caller fills from a generator seeded per clip: the same request then
-gives the same audio in any worker, in any order.
+and depends on what the worker spoke before. Each such node is replaced by a slice of a noise
+input that the caller fills from a generator seeded per clip: the same request then gives the
+same audio in any worker, in any order. The edited copy is written once to the clip cache
+folder (``prepare_model``, done while casting checks the voice), so workers load it by path.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,14 +137,52 @@ class LoadedModel:
         return np.asarray(result[0], dtype=np.float32).reshape(-1)
 
 
+PATCH_FORMAT = 1
+"""Bumped when ``seed_noise`` changes: older patched copies are then not used."""
+
+
+def patched_path(path: Path) -> Path:
+    """Where the noise-seeded copy of the model at ``path`` is kept, in the clip cache folder
+    (named by the model's path, size and time, so a replaced model gets a new copy)."""
+    from .cache import default_cache_dir
+
+    stat = path.stat()
+    identity = f"{PATCH_FORMAT}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    return default_cache_dir() / "piper-models" / f"{path.stem}-{digest}.onnx"
+
+
+def prepare_model(path: Path) -> Path:
+    """The noise-seeded copy of the model at ``path``, made once and reused by every worker:
+    a worker that loads the copy never holds the model's protobuf (about 100 MB it would keep).
+    Checks the model on the way, raising ``VoiceError`` when it is damaged."""
+    target = patched_path(path)
+    if target.is_file():
+        return target
+    model = read_model(path)
+    seed_noise(model)
+    tmp: str | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=target.parent)
+        with os.fdopen(fd, "wb") as out:
+            out.write(model.SerializeToString())
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise EngineError(
+            f"cannot keep the prepared Piper model: {exc.strerror}", path=target.parent
+        ) from None
+    return target
+
+
 def load_model(path: Path, device: str = "cpu") -> LoadedModel:
     """A ``LoadedModel`` for the ``.onnx`` at ``path``, running on one thread of ``device``."""
     import onnxruntime
 
     providers = providers_for(device)
-    model = read_model(path)
-    noise_inputs = seed_noise(model)
-    has_sid = any(i.name == "sid" for i in model.graph.input)
+    prepared = prepare_model(path)
     session_options = onnxruntime.SessionOptions()
     # One thread per worker: the pool runs one worker per core, and measured here a second
     # thread makes each clip only a little faster for twice the CPU.
@@ -149,11 +191,13 @@ def load_model(path: Path, device: str = "cpu") -> LoadedModel:
     session_options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     try:
         session = onnxruntime.InferenceSession(
-            model.SerializeToString(), sess_options=session_options, providers=providers
+            str(prepared), sess_options=session_options, providers=providers
         )
     except Exception as exc:  # onnxruntime's own errors: a model it cannot run
         raise VoiceError(
             f"onnxruntime cannot load the Piper model: {str(exc).splitlines()[0][:200]}",
             path=path,
         ) from None
-    return LoadedModel(session, noise_inputs, has_sid)
+    names = {i.name for i in session.get_inputs()}
+    noise_inputs = sum(1 for n in names if n.startswith(NOISE_INPUT.format("")))
+    return LoadedModel(session, noise_inputs, "sid" in names)
