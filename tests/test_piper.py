@@ -8,7 +8,10 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import subprocess
+import sys
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,9 +24,11 @@ from f0 import median_f0  # noqa: E402
 
 from audiocast.cli import cli  # noqa: E402
 from audiocast.errors import EngineError, VoiceError  # noqa: E402
-from audiocast.model import VoiceProfile  # noqa: E402
+from audiocast.model import SpeechRequest, VoiceProfile  # noqa: E402
+from audiocast.synth.cache import ClipCache  # noqa: E402
 from audiocast.synth.piper_backend import PiperSynthesizer  # noqa: E402
 from audiocast.synth.piper_profiles import casting_pool  # noqa: E402
+from audiocast.synth.pool import SynthesisPool  # noqa: E402
 from audiocast.voices import parse_profile  # noqa: E402
 
 SENTENCE = "The harbour wall kept the winter storms out."
@@ -47,9 +52,28 @@ def empty_user_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return folder
 
 
+class PoolEngine:
+    """Piper in a worker process of the real pool: the test process may hold pyttsx3's eSpeak
+    NG, which Piper's phonemizer cannot share a process with. Every call gets an empty cache,
+    so each clip is really synthesized."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pool = SynthesisPool("piper", jobs=1, in_process=False, retries=0)
+        self.pool.start()
+
+    def synthesize(self, text: str, voice: VoiceProfile, out: Path, rate_scale: float = 1.0):
+        self.pool.cache = ClipCache(self.folder / f"cache-{len(list(self.folder.iterdir()))}")
+        (clip,) = self.pool.synthesize([SpeechRequest(text, voice, rate_scale)])
+        shutil.copy(clip.path, out)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
 @pytest.fixture(scope="module")
-def engine() -> PiperSynthesizer:
-    synth = PiperSynthesizer()
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PoolEngine]:
+    synth = PoolEngine(tmp_path_factory.mktemp("piper-engine"))
     yield synth
     synth.close()
 
@@ -73,7 +97,7 @@ def frames(path: Path) -> tuple[int, bytes]:
         return w.getframerate(), w.readframes(w.getnframes())
 
 
-def test_speaks_a_sentence(engine: PiperSynthesizer, tmp_path: Path) -> None:
+def test_speaks_a_sentence(engine: PoolEngine, tmp_path: Path) -> None:
     out = tmp_path / "joe.wav"
     engine.synthesize(SENTENCE, joe_profile(), out)
     rate, data = frames(out)
@@ -83,11 +107,12 @@ def test_speaks_a_sentence(engine: PiperSynthesizer, tmp_path: Path) -> None:
     assert 70 < median_f0(out) < 160  # a man's voice
 
 
-def test_same_request_same_audio_in_any_order(engine: PiperSynthesizer, tmp_path: Path) -> None:
+def test_same_request_same_audio_in_any_order(engine: PoolEngine, tmp_path: Path) -> None:
     voice = joe_profile()
     engine.synthesize(SENTENCE, voice, tmp_path / "first.wav")
     engine.synthesize("Something else entirely.", voice, tmp_path / "between.wav")
-    fresh = PiperSynthesizer()
+    (tmp_path / "fresh").mkdir()
+    fresh = PoolEngine(tmp_path / "fresh")
     try:
         fresh.synthesize(SENTENCE, voice, tmp_path / "fresh.wav")
     finally:
@@ -98,7 +123,7 @@ def test_same_request_same_audio_in_any_order(engine: PiperSynthesizer, tmp_path
     assert len(frames(tmp_path / "slower.wav")[1]) > len(frames(tmp_path / "first.wav")[1])
 
 
-def test_one_model_gives_voices_apart_in_pitch(engine: PiperSynthesizer, tmp_path: Path) -> None:
+def test_one_model_gives_voices_apart_in_pitch(engine: PoolEngine, tmp_path: Path) -> None:
     pool, warnings = casting_pool({}, 4)
     assert len(pool) == 4
     assert warnings and "more voices sound better" in warnings[0]
@@ -112,7 +137,7 @@ def test_one_model_gives_voices_apart_in_pitch(engine: PiperSynthesizer, tmp_pat
         assert high / low >= 1.10, f"{a} {f0[a]:.1f} Hz vs {b} {f0[b]:.1f} Hz"
 
 
-def test_profile_settings_shape_the_voice(engine: PiperSynthesizer, tmp_path: Path) -> None:
+def test_profile_settings_shape_the_voice(engine: PoolEngine, tmp_path: Path) -> None:
     text = "name: slow\nengine: piper\nmodel: en_US-joe-medium\nlength_scale: 1.4\npitch: 50\n"
     slow = parse_profile(text, "slow.yaml")
     assert slow.voice_id == "en_US-joe-medium" and slow.setting("length_scale", 1) == 1.4
@@ -125,9 +150,16 @@ def test_profile_settings_shape_the_voice(engine: PiperSynthesizer, tmp_path: Pa
         parse_profile("name: x\nengine: piper\nvoice_id: j\nlength_scale: 9\n", "x.yaml")
 
 
-def test_empty_text_never_reaches_piper(engine: PiperSynthesizer, tmp_path: Path) -> None:
+def test_empty_text_never_reaches_piper(engine: PoolEngine, tmp_path: Path) -> None:
     with pytest.raises(EngineError, match="empty"):
         engine.synthesize("  ", joe_profile(), tmp_path / "none.wav")
+
+
+def test_piper_refuses_a_process_holding_pyttsx3s_espeak(tmp_path: Path) -> None:
+    pytest.importorskip("pyttsx3.drivers._espeak", reason="no eSpeak NG library to load")
+    synth = PiperSynthesizer()
+    with pytest.raises(EngineError, match="pyttsx3 has loaded eSpeak NG"):
+        synth.synthesize(SENTENCE, joe_profile(), tmp_path / "x.wav")
 
 
 def broken_voices(tmp_path: Path) -> Path:
@@ -188,7 +220,8 @@ def test_render_with_piper(tmp_path: Path) -> None:
     script.write_text(SCRIPT.replace("title:", "engine: piper\ntitle:"), encoding="utf-8")
     out = tmp_path / "ep.wav"
     # The script's own engine: piper picks the engine; no --engine needed.
-    result = run("render", script, "-o", out, "--no-intro", "--no-outro")
+    # Two workers, never in this process, which may hold pyttsx3's eSpeak NG.
+    result = run("render", script, "-o", out, "--no-intro", "--no-outro", "-j", "2")
     assert result.exit_code == 0, result.output
     assert "more voices sound better" in result.stderr
     cast = json.loads(run("cast", script, "--engine", "piper", "--json").output)
@@ -198,18 +231,24 @@ def test_render_with_piper(tmp_path: Path) -> None:
     assert rate == 44100 and len(data) / 2 / rate > 4
 
 
+def say(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``audiocast say`` in its own process (this one may hold pyttsx3's eSpeak NG)."""
+    cmd = [sys.executable, "-m", "audiocast", "say", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+
+
 def test_say_with_piper_and_device_message(tmp_path: Path) -> None:
     out = tmp_path / "say.wav"
-    result = run("say", "Hello from the harbour.", "--engine", "piper", "-o", out)
-    assert result.exit_code == 0, result.output
+    result = say("Hello from the harbour.", "--engine", "piper", "-o", out)
+    assert result.returncode == 0, result.stderr
     assert frames(out)[0] in (22050, 44100)  # the WAV encoder may resample
-    cuda = run("say", "Hello.", "--engine", "piper", "--device", "cuda", "-o", tmp_path / "c.wav")
+    cuda = say("Hello.", "--engine", "piper", "--device", "cuda", "-o", tmp_path / "c.wav")
     import onnxruntime
 
     if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
-        assert cuda.exit_code == 0
+        assert cuda.returncode == 0
     else:
-        assert cuda.exit_code == 1
+        assert cuda.returncode == 1
         assert "--device cuda: this onnxruntime has no CUDA provider" in cuda.stderr
         assert len(cuda.stderr.strip().splitlines()) == 1
         assert not (tmp_path / "c.wav").exists()

@@ -16,6 +16,7 @@ piper's own wheel) turns text into phoneme ids, and this module runs the model i
 from __future__ import annotations
 
 import json
+import sys
 import wave
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -129,6 +130,7 @@ class PiperSynthesizer:
         self.check_voice(voice)
         files = self._voice_files(voice)
         speaker = validate_speaker(voice, files)
+        _refuse_second_espeak()
         model, piper_voice = self._load(files)
         params = PiperParams.of(voice, rate_scale)
         ratio = 2.0 ** (params.semitones / 12.0)
@@ -172,6 +174,17 @@ class PiperSynthesizer:
     def close(self) -> None:
         self._loaded.clear()
         self._files.clear()
+
+
+def _refuse_second_espeak() -> None:
+    """Piper's phonemizer crashes the process (a segmentation fault, seen here) when pyttsx3
+    has already loaded eSpeak NG into it: fail clearly instead. Renders never mix the two in
+    one process (each worker runs one engine); a library caller must not either."""
+    if "pyttsx3.drivers._espeak" in sys.modules:
+        raise EngineError(
+            "Piper cannot run in a process where pyttsx3 has loaded eSpeak NG",
+            hint="use one engine per process (audiocast's workers do)",
+        )
 
 
 def shift_pitch(audio: np.ndarray, ratio: float) -> np.ndarray:
