@@ -32,6 +32,7 @@ from .plan import BumperPlan
 from .prepare import default_output, prepare
 from .synth.base import get_synthesizer
 from .synth.cache import ClipCache, default_cache_dir
+from .synth.choice import chosen_engine
 from .synth.executor import SharedPool
 from .synth.pool import SynthesisPool
 
@@ -203,7 +204,9 @@ def fingerprint(
         "audiocast": __version__,
         "episode": options.output.name if options.output else None,
         "settings": settings,
-        "clips": [ClipCache.key(r, options.engine, engine_version) for r in requests],
+        "clips": [
+            ClipCache.key(r, chosen_engine(None, options.engine), engine_version) for r in requests
+        ],
         "files": {str(p): _file_digest(p) for p in files},
     }
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
@@ -239,7 +242,7 @@ def plan_catalogue(
     scripts: Sequence[Path], show_dir: Path, options: RenderOptions, suffix: str
 ) -> Iterator[PlannedEpisode | EpisodeOutcome]:
     """Each script planned, or its failure (also when two scripts would write one file)."""
-    version = engine_version(options.engine)
+    version = engine_version(chosen_engine(None, options.engine))
     claimed: dict[Path, Path] = {}
     for source in scripts:
         try:
@@ -329,7 +332,9 @@ def render_locally(
 
     assert options.cache_dir is not None
     cache = ClipCache(options.cache_dir)
-    with SynthesisPool(options.engine, jobs=options.jobs, cache=cache) as pool:
+    with SynthesisPool(
+        chosen_engine(None, options.engine), jobs=options.jobs, cache=cache, device=options.device
+    ) as pool:
         shared = SharedPool(pool, [e.requests for e in todo], on_clip)
         try:
             for number, episode in enumerate(todo):

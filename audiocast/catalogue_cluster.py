@@ -21,6 +21,7 @@ from .errors import AudiocastError, UsageError
 from .model import Script, SpeechRequest
 from .options import RenderOptions
 from .pipeline import render
+from .synth.choice import chosen_engine
 from .synth.executor import ReadyClips
 
 if TYPE_CHECKING:
@@ -78,8 +79,9 @@ def render_on_cluster(
     from distributed import as_completed
 
     assert options.cache_dir is not None
-    version = engine_version(options.engine)
-    executor = _dask().DaskExecutor(client, options.engine, version, options.cache_dir)
+    engine = chosen_engine(None, options.engine)
+    version = engine_version(engine)
+    executor = _dask().DaskExecutor(client, engine, version, options.cache_dir)
     episodes: dict[Any, PlannedEpisode] = {}
     clips: dict[str, Any] = {}
     for episode in todo:
