@@ -178,6 +178,29 @@ CASES = [
     # acronyms eSpeak NG would say as a word
     ("The IMF and the IAEA agreed.", "The I.M.F. and the I.A.E.A. agreed."),
     ("NATO and the FBI stayed.", "NATO and the FBI stayed."),
+    # Roman numerals: a monarch's ordinal, a count after "War"/"Part"; never the pronoun
+    ("King Charles III spoke.", "King Charles the third spoke."),
+    ("Charles III's crown shone.", "Charles the third's crown shone."),
+    ("Queen Elizabeth I ruled.", "Queen Elizabeth the first ruled."),
+    ("Henry V won.", "Henry the fifth won."),
+    ("World War II ended.", "World War two ended."),
+    ("After World War I we rebuilt.", "After World War one we rebuilt."),
+    ("Read Part IV now.", "Read Part four now."),
+    ("It was a type II error.", "It was a type two error."),
+    ("Then I left, and Malcolm X spoke.", "Then I left, and Malcolm X spoke."),
+    ("The MIX and CIVIL cases.", "The MIX and CIVIL cases."),
+    # mixed-case acronyms, multipliers, versions, ZIP codes
+    ("We use JAMstack here.", "We use jam stack here."),
+    ("It is 10x faster.", "It is ten times faster."),
+    ("It grew 2.5x in a year.", "It grew two point five times in a year."),
+    ("Install v2.0.1 today.", "Install version two point oh point one today."),
+    ("Version 3.12.1 is out.", "Version three point twelve point one is out."),
+    ("Write to Springfield, IL 62704.", "Write to Springfield, IL six two seven oh four."),
+    (
+        "The ZIP code 02139-4307 works.",
+        "The ZIP code oh two one three nine, four three oh seven works.",
+    ),
+    ("The V8 engine roared.", "The V8 engine roared."),
 ]
 
 
@@ -277,6 +300,11 @@ def test_lexicon_capitalised_entry_matches_exact_case_only() -> None:
 def test_lexicon_is_whole_word() -> None:
     lex = Lexicon({"kyiv": "keev"})
     assert normalize("Kyivan Kyiv", lex) == "Kyivan keev"
+
+
+def test_lexicon_wins_over_word_shape_rules() -> None:
+    lexicon = Lexicon({"JAMstack": "jamb stack", "III": "three"})
+    assert normalize("JAMstack by Charles III.", lexicon) == "jamb stack by Charles three."
 
 
 def test_lexicon_runs_before_the_rules_and_is_not_rewritten() -> None:

@@ -3,7 +3,7 @@
 The transcript and captions keep the author's text; only synthesis sees ``normalize()``'s
 output. Order matters and is fixed: markup and unspeakable characters go first, then the
 pronunciation lexicon (so a producer's entry always wins), then links, stage directions,
-abbreviations, numbers and punctuation.
+word shapes (Roman numerals, versions, ``10x``), abbreviations, numbers and punctuation.
 
     >>> normalize("Dr. Ivanova won $5.2 billion in 1999.")
     'Doctor Ivanova won five point two billion dollars in nineteen ninety-nine.'
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from . import abbreviations, numbers, typography
+from . import abbreviations, numbers, typography, wordforms
 from .lexicon import Lexicon, lexicon_for, load_lexicon
 from .pauses import DEFAULT_PAUSE, pause_for_cue
 from .sentences import split_sentences
@@ -81,6 +81,7 @@ def normalize(text: str, lexicon: Lexicon | None = None) -> str:
         text = text[:start] + protect(spoken) + text[end:]
     text = typography.stage_directions(text)
     text = typography.slashes(text)
+    text = wordforms.expand(text)
     text = abbreviations.expand(text)
     text = numbers.expand(text)
     text = typography.punctuation(text)
