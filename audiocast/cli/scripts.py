@@ -16,7 +16,7 @@ from ..parse.jsonout import script_to_dict
 from ..parse.show import script_to_text
 
 if TYPE_CHECKING:
-    from ..model import Segment
+    from ..model import Finding, Segment
 from .app import (
     CONFIG_OPTION,
     LAYOUT_OPTION,
@@ -84,10 +84,22 @@ def parse_command(
     show_default=True,
     help="github prints workflow annotations for GitHub Actions.",
 )
+@click.option(
+    "--pronounce",
+    is_flag=True,
+    help="Also list words the engine will likely spell out or misread, with a lexicon entry.",
+)
+@LEXICON_OPTION
 @LAYOUT_OPTION
 @CONFIG_OPTION
 def check_command(
-    files: tuple[Path, ...], stats: bool, fmt: str, layout: str | None, config_file: Path | None
+    files: tuple[Path, ...],
+    stats: bool,
+    fmt: str,
+    pronounce: bool,
+    lexicon: Path | None,
+    layout: str | None,
+    config_file: Path | None,
 ) -> None:
     """Lint scripts before rendering: exit 0 if clean, 1 with findings, 2 if a file is unreadable.
 
@@ -108,6 +120,11 @@ def check_command(
                 click.echo(github_annotation(str(file), exc.line, exc.message))
             continue
         findings = check_script(script)
+        if pronounce:
+            from ..pronounce import pronounce_findings
+
+            # A broken lexicon file raises InputError: one line and exit 2, like a bad script.
+            findings = sorted([*findings, *pronounce_findings(script, lexicon)], key=_line)
         found = found or bool(findings)
         per_speaker = speaker_stats(script) if stats else None
         if fmt == "json":
@@ -125,3 +142,7 @@ def check_command(
         data = {"files": reports, "errors": errors}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     sys.exit(2 if unreadable else 1 if found else 0)
+
+
+def _line(finding: Finding) -> int:
+    return finding.line
