@@ -10,6 +10,7 @@ overlay) is exactly what is needed; the long speech stream is plain arrays joine
 from __future__ import annotations
 
 import functools
+import io
 import subprocess
 import warnings
 import wave
@@ -67,15 +68,15 @@ def silence(seconds: float, rate: int = SAMPLE_RATE) -> np.ndarray:
 
 def read_clip(clip: Clip) -> np.ndarray:
     """A synthesized WAV clip as float32 at ``SAMPLE_RATE``."""
-    samples, rate = read_wav(clip.path)
+    samples, rate = read_wav(clip.path, clip.wav)
     return resample(samples, rate)
 
 
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """A 16-bit WAV file as mono float32 at its own sample rate."""
+def read_wav(path: Path, data: bytes | None = None) -> tuple[np.ndarray, int]:
+    """A 16-bit WAV file (its bytes ``data`` when given) as mono float32 at its own rate."""
     clip = Clip(path, 0, 0)
     try:
-        with wave.open(str(clip.path), "rb") as w:
+        with wave.open(io.BytesIO(data) if data is not None else str(clip.path), "rb") as w:
             if w.getsampwidth() != 2:
                 raise AudioError(f"clip is not 16-bit PCM: {clip.path}")
             raw = w.readframes(w.getnframes())

@@ -248,11 +248,14 @@ class SpeechRequest:
 
 @dataclass(frozen=True)
 class Clip:
-    """Synthesized speech on disk: 16-bit mono WAV."""
+    """Synthesized speech: 16-bit mono WAV, on disk and (from the cache) held in memory."""
 
     path: Path
     sample_rate: int
     frames: int
+    wav: bytes | None = field(default=None, repr=False, compare=False)
+    """The WAV file's bytes when already read: the clip then no longer depends on ``path``,
+    which another process may delete (``cache clear``) before the mixer gets to it."""
 
     @property
     def duration(self) -> float:

@@ -1,10 +1,12 @@
 """A content-addressed store of synthesized clips, safe to share between concurrent renders.
 
 An entry is ``<dir>/<key[:2]>/<key>.wav``: the clip's WAV with one extra chunk after the audio
-(a ``LIST`` of type ``acau`` holding the frame count and CRC-32 of the samples), so an entry
-checks itself and stays one file, written to a temporary name and renamed into place. WAV
-readers (``wave``, scipy, ffmpeg) skip ``LIST`` chunks they do not know. An entry that fails
-its check is deleted and reported as a miss, so it is re-made.
+(a ``LIST`` of type ``acau`` holding the frame count and CRC-32 of the samples and the key the
+entry was made for), so an entry checks itself and stays one file, written to a temporary name
+and renamed into place. WAV readers (``wave``, scipy, ffmpeg) skip ``LIST`` chunks they do not
+know. An entry that fails its check (damaged, made for another key, not a regular file, absurdly
+large) is deleted and reported as a miss, so it is re-made. A clip handed out holds its bytes,
+so a ``cache clear`` or ``prune`` in another process cannot pull it from under a render.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
+import stat
 import struct
 import tempfile
 import zlib
@@ -24,12 +28,16 @@ from ..errors import EngineError, OutputError
 from ..model import Clip, SpeechRequest
 
 CACHE_ENV = "AUDIOCAST_CACHE_DIR"
-KEY_FORMAT = 1
+KEY_FORMAT = 2
 """Bumped when what goes into a key, or the entry layout, changes: old entries then miss."""
 _LIST_TYPE = b"acau"
 _CHECK_CHUNK = b"acck"
 _TMP_PREFIX = ".tmp-"
 _PUT_ATTEMPTS = 5
+DEFAULT_MAX_BYTES = 2 * 1024**3
+"""The default cap on the cache's size: about 40 hours of speech."""
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+"""No clip comes near this (an hour of 22 kHz speech is 160 MB): anything larger is not ours."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +75,14 @@ def default_cache_dir() -> Path:
 class ClipCache:
     """Clips by key. Every method is safe with other processes using the same folder."""
 
-    def __init__(self, directory: Path | str | None = None) -> None:
+    def __init__(
+        self, directory: Path | str | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES
+    ) -> None:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
+        self.max_bytes = max_bytes
+        """Past this total, the least recently used entries are removed (``None``: no cap)."""
+        self._written = 0
+        self._next_trim = 0
 
     @staticmethod
     def key(request: SpeechRequest, engine_name: str, engine_version: str) -> str:
@@ -100,19 +114,19 @@ class ClipCache:
         return self.directory / key[:2] / f"{key}.wav"
 
     def get(self, key: str) -> Clip | None:
-        """The clip stored under ``key``, or ``None``; a damaged entry is deleted (a miss)."""
+        """The clip stored under ``key``, or ``None``; a bad entry is deleted (a miss)."""
         path = self.path_for(key)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError:
+        raw = _read_entry(path)
+        if raw is None:
             return None
         wav = _parse_wav(raw)
-        if wav is None or wav.check != _check_body(wav.data, wav.block_align):
-            path.unlink(missing_ok=True)
+        if wav is None or wav.check != _check_body(wav.data, wav.block_align, key):
+            discard(path)
             return None
-        return Clip(path=path, sample_rate=wav.sample_rate, frames=wav.frames)
+        # The entry's time is its last use: least recently used entries go first when trimmed.
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return Clip(path=path, sample_rate=wav.sample_rate, frames=wav.frames, wav=raw)
 
     def put(self, key: str, wav_path: Path) -> Clip:
         """Store the WAV at ``wav_path`` under ``key`` and return the stored clip.
@@ -128,7 +142,7 @@ class ClipCache:
         wav = _parse_wav(raw, strict=False)
         if wav is None or wav.frames == 0:
             raise EngineError("not a complete WAV clip", path=wav_path)
-        blob = _entry_bytes(wav)
+        blob = _entry_bytes(wav, key)
         # A `cache clear` in another process may remove the folder or our temporary file
         # between the steps below (FileNotFoundError): start again, a few times.
         for attempt in range(_PUT_ATTEMPTS):
@@ -142,13 +156,21 @@ class ClipCache:
                         path=self.directory,
                         hint="is another process clearing it? or use --no-cache",
                     ) from None
-        return Clip(path=dest, sample_rate=wav.sample_rate, frames=wav.frames)
+        self._written += len(blob)
+        if self.max_bytes is not None and self._written >= self._next_trim:
+            self._next_trim = self._written + max(self.max_bytes // 20, 1)
+            from .cache_prune import prune
+
+            prune(self, max_bytes=self.max_bytes)
+        return Clip(path=dest, sample_rate=wav.sample_rate, frames=wav.frames, wav=blob)
 
     def _write_entry(self, dest: Path, blob: bytes) -> None:
         """Write ``blob`` to ``dest`` atomically; FileNotFoundError passes through."""
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=".wav", dir=dest.parent)
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f"{_TMP_PREFIX}{os.getpid()}-", suffix=".wav", dir=dest.parent
+            )
         except FileNotFoundError:
             raise
         except OSError as exc:
@@ -181,17 +203,17 @@ class ClipCache:
         return CacheInfo(path=self.directory, entries=entries, bytes=size)
 
     def clear(self) -> int:
-        """Delete every entry (and leftovers of interrupted writes); return the entries removed."""
+        """Delete every entry (and leftovers of interrupted writes, and anything else found
+        where entries go); return the entries removed."""
         removed = 0
         for path in self._entries():
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+            if discard(path):
                 removed += 1
         if self.directory.is_dir():
             for leftover in self.directory.glob(f"??/{_TMP_PREFIX}*"):
-                leftover.unlink(missing_ok=True)
+                discard(leftover)
             for sub in self.directory.iterdir():
-                if sub.is_dir() and len(sub.name) == 2:
+                if sub.is_dir() and not sub.is_symlink() and len(sub.name) == 2:
                     with contextlib.suppress(OSError):
                         sub.rmdir()
         return removed
@@ -202,12 +224,58 @@ class ClipCache:
         return (p for p in self.directory.glob("??/*.wav") if not p.name.startswith("."))
 
 
-def _check_body(data: bytes, block_align: int) -> bytes:
-    return struct.pack("<QI", len(data) // block_align, zlib.crc32(data))
+def discard(path: Path) -> bool:
+    """Remove whatever is at ``path`` (a file, a link, a FIFO, a folder); True if it went."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return False
+    return True
 
 
-def _entry_bytes(wav: _Wav) -> bytes:
-    check = _check_body(wav.data, wav.block_align)
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of the entry at ``path`` if it is a regular file of a plausible size.
+
+    Never follows a link, never blocks on a FIFO, never reads more than the size it had when
+    opened (a file that grows, or a device, is refused). A refused entry is removed.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        discard(path)  # a link (ELOOP), or unreadable: re-made either way
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+            os.close(fd)
+            fd = -1
+            discard(path)
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            raw = fh.read(info.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return raw if len(raw) == info.st_size else None
+
+
+def _check_body(data: bytes, block_align: int, key: str) -> bytes:
+    return struct.pack("<QI", len(data) // block_align, zlib.crc32(data)) + key.encode("ascii")
+
+
+def _entry_bytes(wav: _Wav, key: str) -> bytes:
+    check = _check_body(wav.data, wav.block_align, key)
     pad = b"\0" if len(wav.data) % 2 else b""
     chunks = [
         struct.pack("<4sI", b"fmt ", len(wav.fmt)) + wav.fmt,
