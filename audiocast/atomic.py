@@ -10,8 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import AudiocastError, OutputError
+from .leftovers import owned_prefix
 
 FULL_HINT = "free some space there, or write elsewhere with -o"
+NAME_MAX = 255
+"""The longest file name (in bytes) of the file systems we write to."""
 
 
 def check_writable(dest: Path) -> None:
@@ -20,6 +23,12 @@ def check_writable(dest: Path) -> None:
     The folder is probed by creating (and removing) a temporary file in it: permission bits
     say nothing to root, nor about a read-only file system or a pseudo file system like /proc.
     """
+    if len(os.fsencode(dest.name)) > NAME_MAX:
+        raise OutputError(
+            f"file name too long ({len(os.fsencode(dest.name))} bytes, at most {NAME_MAX})",
+            path=dest,
+            hint="choose a shorter -o",
+        )
     if dest.is_dir():
         raise OutputError(
             "output path is a directory", path=dest, hint="give a file name such as episode.mp3"
@@ -40,7 +49,7 @@ def check_writable(dest: Path) -> None:
                 f"cannot create folder: {exc.strerror}", path=folder, hint="choose another -o"
             ) from None
     try:
-        fd, probe = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".probe", dir=folder)
+        fd, probe = tempfile.mkstemp(prefix=owned_prefix(), suffix=".probe", dir=folder)
     except OSError as exc:
         raise OutputError(
             f"folder is not writable: {exc.strerror}",
@@ -56,13 +65,14 @@ def atomic_path(dest: Path, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``dest``; rename it over ``dest`` when the block succeeds.
 
     On any exception (KeyboardInterrupt included) the temporary file is removed and ``dest`` is
-    left as it was. The temporary name keeps ``dest``'s suffix so encoders pick the right format.
+    left as it was. The temporary name is short and names this process (``leftovers``); it
+    keeps ``dest``'s suffix so encoders pick the right format.
     """
     dest = Path(dest)
     check_writable(dest)
     try:
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{dest.name}.",
+            prefix=owned_prefix(),
             suffix=suffix if suffix is not None else dest.suffix,
             dir=dest.parent if str(dest.parent) else ".",
         )

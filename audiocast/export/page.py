@@ -30,6 +30,7 @@ from markupsafe import Markup
 from ..atomic import atomic_path
 from ..errors import InputError
 from ..model import CaptionCue, Chapter
+from ..outputs import OutputSet
 from ..report import format_duration, format_size
 from .captions import caption_paths, to_vtt
 from .chapters import chapter_ends, chapters_path
@@ -347,9 +348,13 @@ def _percent(seconds: float, duration: float) -> float:
     return round(100 * min(max(seconds / duration, 0.0), 1.0), 3) if duration > 0 else 0.0
 
 
-def stage_page(stack: contextlib.ExitStack, page: EpisodePage, dest: Path) -> Path:
-    """Write the page to a temporary that ``stack`` renames to ``dest`` when it closes."""
-    tmp = stack.enter_context(atomic_path(dest))
+def stage_page(outputs: OutputSet | contextlib.ExitStack, page: EpisodePage, dest: Path) -> Path:
+    """Write the page to a temporary that ``outputs`` puts at ``dest`` when it commits (a
+    render's ``OutputSet``) or closes (an ``ExitStack`` of ``atomic_path``s)."""
+    if isinstance(outputs, OutputSet):
+        tmp = outputs.stage(dest)
+    else:
+        tmp = outputs.enter_context(atomic_path(dest))
     tmp.write_text(render_page(page), encoding="utf-8")
     return dest
 
@@ -362,8 +367,9 @@ def write_page(episode: Path, output: Path | None = None) -> Path:
     """
     page = load_episode_page(episode)
     dest = Path(output) if output is not None else page_path(episode)
-    with contextlib.ExitStack() as stack:
-        stage_page(stack, page, dest)
+    with OutputSet() as outputs:
+        stage_page(outputs, page, dest)
+        outputs.commit()
     return dest
 
 

@@ -1,18 +1,16 @@
 """The files a render writes beside the episode: chapters JSON, WebVTT, SRT, JSON transcript.
 
-Written under temporary names that the caller's ``ExitStack`` renames into place when it closes,
-so they are committed together with the episode (whose temporary is entered first, so it is
-renamed last), never half a set.
+Staged in the render's ``OutputSet``, so they are committed together with the episode: all of
+them replace the earlier ones, or none do.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..atomic import atomic_path
 from ..model import CaptionCue, Chapter
+from ..outputs import OutputSet
 from .captions import caption_paths, caption_texts
 from .chapters import chapters_path, chapters_text
 
@@ -29,14 +27,14 @@ def sidecar_paths(episode: Path) -> dict[str, Path]:
 
 
 def stage_sidecars(
-    stack: contextlib.ExitStack,
+    outputs: OutputSet,
     episode: Path,
     chapters: Sequence[Chapter],
     title: str | None,
     cues: Sequence[CaptionCue],
     shown: Sequence[CaptionCue] | None = None,
 ) -> list[Path]:
-    """Write every sidecar of ``episode`` to a temporary that ``stack`` commits; their paths.
+    """Write every sidecar of ``episode`` to a temporary that ``outputs`` commits; their paths.
 
     ``cues`` are the transcript's (whole sentences), ``shown`` the VTT/SRT display cues."""
     captions = caption_texts(cues, shown)
@@ -48,7 +46,6 @@ def stage_sidecars(
     }
     written = []
     for key, path in sidecar_paths(episode).items():
-        tmp = stack.enter_context(atomic_path(path))
-        tmp.write_text(texts[key], encoding="utf-8")
+        outputs.stage(path).write_text(texts[key], encoding="utf-8")
         written.append(path)
     return written

@@ -16,7 +16,6 @@ import io
 import multiprocessing
 import os
 import shutil
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
+from ..leftovers import make_temp_dir, remove_orphan_synth_dirs
 from ..model import Clip, SpeechRequest
 from .base import Synthesizer, get_synthesizer
 from .cache import ClipCache
@@ -130,7 +130,8 @@ class SynthesisPool:
     def start(self) -> None:
         if self._tmpdir is not None:
             return
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="audiocast-synth-"))
+        remove_orphan_synth_dirs()  # what renders killed with -9 left behind
+        self._tmpdir = make_temp_dir()
         # Workers are started on the first cache miss, as many as there is work for: a
         # re-render served from the cache starts none.
         if self.in_process:

@@ -95,15 +95,15 @@ def worker_main(conn: Connection, engine_name: str, device: str | None = None) -
     except Exception as exc:
         conn.send(("fatal", ("EngineError", f"{engine_name} cannot start: {exc}", None)))
         return
-    conn.send(("ready", version))
     try:
+        conn.send(("ready", version))
         while True:
             task = conn.recv()
             if task is None:
                 break
             conn.send(("outcome", attempt(engine, task)))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        pass  # the parent is gone or stopping us
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass  # the parent is gone (a reset or broken pipe) or stopping us: exit quietly
     finally:
         engine.close()
 
