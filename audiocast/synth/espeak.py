@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
+from ..signals import deferred_stop_requests
 from .verify import ClipDefect
 
 WAIT_SECONDS = 10.0
@@ -71,9 +72,12 @@ class EspeakControl:
         self._sink: list[bytes] = []
         self._deadline = 0.0
         self._expired = False
+        self._stop_requests: list[int] = []
         self._callback = _SynthCallback(self._collect)
 
     def _collect(self, wav: Any, count: int, events: Any) -> int:
+        if self._stop_requests:
+            return 1  # Ctrl-C or SIGTERM: stop; ``synth`` raises it once eSpeak NG returns
         if wav and count > 0:
             self._sink.append(ctypes.string_at(wav, count * 2))
         if time.monotonic() > self._deadline:
@@ -114,7 +118,9 @@ class EspeakControl:
         data = text.encode("utf-8") + b"\0"
         # Set every time: a pyttsx3 engine made since then installed its own callback.
         self._set_callback(self._callback)
-        status = self._synth(data, len(data), 0, 0, 0, flags, None, None)
+        # ctypes prints and swallows what the callback raises: a Ctrl-C there would be lost.
+        with deferred_stop_requests() as self._stop_requests:
+            status = self._synth(data, len(data), 0, 0, 0, flags, None, None)
         samples, self._sink = b"".join(self._sink), []
         if status != 0:
             raise ClipDefect("missing", f"eSpeak NG refused the text (status {status})")

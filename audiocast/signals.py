@@ -1,0 +1,101 @@
+"""Stop requests: SIGTERM and SIGHUP end a command the way Ctrl-C does.
+
+``timeout``, CI cancellation and ``docker stop`` send SIGTERM; a closed terminal sends SIGHUP.
+Raising ``Terminated`` (a ``KeyboardInterrupt``) from the handler sends both down the path
+Ctrl-C already takes: workers stopped, temporary files removed, the earlier episode kept, one
+line on stderr. The exit code is the shell's for that signal (143, 129; 130 for Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import signal
+import sys
+from collections.abc import Iterator
+from types import FrameType
+
+INTERRUPT_EXIT = 130
+_STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Terminated(KeyboardInterrupt):
+    """A stop request by signal, handled like Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+def exit_code(exc: KeyboardInterrupt) -> int:
+    """128 + the signal's number, as a shell reports a process a signal stopped."""
+    return 128 + exc.signum if isinstance(exc, Terminated) else INTERRUPT_EXIT
+
+
+def describe(exc: KeyboardInterrupt) -> str:
+    return f"stopped by {exc.name}" if isinstance(exc, Terminated) else "interrupted"
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    # Once is enough: a second signal during the clean-up must not cut the clean-up short.
+    for sig in _STOPPING:
+        signal.signal(sig, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def stop_requests_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise ``Terminated`` (main thread only)."""
+    previous = {}
+    try:
+        for sig in _STOPPING:
+            previous[sig] = signal.signal(sig, _raise_terminated)
+    except ValueError:  # not the main thread: leave signals to whoever owns it
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def deferred_stop_requests() -> Iterator[list[int]]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back while C code calls into Python (a ctypes callback,
+    which prints and swallows any exception raised in it, even at its first line).
+
+    Yields the list of signals received, which the callback may poll to stop early; on leaving,
+    the first one is raised again through the handler that was in place, so it acts as usual.
+    """
+    pending: list[int] = []
+    previous = {}
+    try:
+        for sig in (signal.SIGINT, *_STOPPING):
+            previous[sig] = signal.signal(sig, lambda signum, frame: pending.append(signum))
+    except ValueError:  # not the main thread: signals are not delivered here anyway
+        pass
+    try:
+        yield pending
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if pending:
+            signal.raise_signal(pending[0])
+
+
+def stdout_failure(exc: BaseException) -> str | None:
+    """The one line for a failed write to standard output (full disk, closed pipe), or None."""
+    if not isinstance(exc, OSError) or exc.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO):
+        return None
+    with contextlib.suppress(OSError, ValueError):
+        # Python flushes stdout at exit and would fail again, noisily: point it at nothing.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return f"cannot write to standard output: {exc.strerror}"

@@ -1,0 +1,106 @@
+"""Stop requests (issue 13): SIGTERM and SIGHUP act like Ctrl-C, and Ctrl-C is never lost,
+even while eSpeak NG runs in the CLI's own process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import temp_leftovers
+
+SCRIPT = """\
+---
+title: Signals
+---
+Ana: The first turn is fine.
+
+Ben: The second turn hides a marker here. It has two sentences.
+
+Ana: The third turn is fine too.
+"""
+LONG = " ".join(["The quiet harbour wakes slowly as the boats drift out past the wall."] * 40)
+
+
+def _wait_for(log: Path, text: str) -> set[int]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and text not in (
+        log.read_text("utf-8") if log.exists() else ""
+    ):
+        time.sleep(0.05)
+    return {json.loads(line)["pid"] for line in log.read_text("utf-8").splitlines()}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize(("sig", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_sigterm_and_sighup_stop_a_render_like_ctrl_c(
+    tmp_path: Path, fake_voices: Path, sig: str, code: int
+) -> None:
+    script = tmp_path / "ep.txt"
+    script.write_text(SCRIPT, "utf-8")
+    log = tmp_path / "calls.jsonl"
+    out = tmp_path / "ep.mp3"
+    out.write_bytes(b"an earlier episode")
+    env = dict(os.environ)
+    env["AUDIOCAST_FAKE_FAULTS"] = json.dumps(
+        {"hang": ["marker"], "hang_seconds": 60, "log": str(log)}
+    )
+    cmd = [sys.executable, "-m", "audiocast", "render", str(script), "-o", str(out)]
+    cmd += ["--engine", "fake", "--voices", str(fake_voices), "--no-cache", "-q", "-j", "2"]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    workers = _wait_for(log, "marker")
+    proc.send_signal(getattr(signal, sig))
+    try:
+        _, stderr = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == code, stderr
+    assert stderr.strip().splitlines() == [f"audiocast: stopped by {sig}"]
+    assert out.read_bytes() == b"an earlier episode"
+    assert temp_leftovers(tmp_path) == []
+    time.sleep(0.2)
+    assert all(_gone(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="eSpeak NG and /proc")
+@pytest.mark.parametrize(("sig", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_stop_while_espeak_speaks_in_this_process_is_not_swallowed(
+    tmp_path: Path, sig: str, code: int
+) -> None:
+    out = tmp_path / "say.wav"
+    cmd = [sys.executable, "-m", "audiocast", "say", LONG, "-o", str(out)]
+    proc = subprocess.Popen(
+        cmd,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A Ctrl-C as a terminal sends it (a test runner may have SIGINT ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 30
+    # Wait until eSpeak NG is speaking: the pyttsx3 driver has been loaded by then.
+    while time.monotonic() < deadline and proc.poll() is None:
+        maps = Path(f"/proc/{proc.pid}/maps")
+        if "espeak" in (maps.read_text() if maps.exists() else ""):
+            break
+        time.sleep(0.02)
+    time.sleep(0.5)
+    proc.send_signal(getattr(signal, sig))
+    try:
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == code, stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert not out.exists()
