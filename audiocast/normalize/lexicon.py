@@ -20,6 +20,7 @@ import yaml
 from ..errors import InputError
 from ..model import Script
 from ..settings import load_yaml, read_text_file
+from .typography import speakable_value
 
 PHONEMES = re.compile(r"\[\[[^\[\]]*\]\]")
 
@@ -31,7 +32,8 @@ class Lexicon:
     entries: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        clean = {str(k).strip(): str(v).strip() for k, v in dict(self.entries).items()}
+        # Values are spliced in after the text was cleaned, so they are cleaned here the same way.
+        clean = {str(k).strip(): speakable_value(str(v)) for k, v in dict(self.entries).items()}
         object.__setattr__(self, "entries", MappingProxyType({k: v for k, v in clean.items() if k}))
 
     def __hash__(self) -> int:

@@ -32,7 +32,26 @@ _CUE = re.compile(
 INLINE_CUE = _CUE
 """A stage direction inside a turn, such as ``(laughs)`` or ``[pause 1.5s]``."""
 
-_HTML = re.compile(r"<\s*/?\s*[A-Za-z][^<>\n]{0,200}>")
+# Only real HTML tags are markup: "x < y and y > z" or "<ben@example.com>" are words to say.
+_HTML_TAGS = (
+    "a|abbr|b|big|blockquote|br|cite|code|del|div|em|font|h[1-6]|hr|i|img|ins|kbd|li|mark|"
+    "ol|p|pre|q|s|samp|small|span|strike|strong|sub|sup|table|td|th|tr|tt|u|ul|var|wbr"
+)
+_HTML = re.compile(
+    rf"<\s*/?\s*(?:{_HTML_TAGS})(?:\s+[\w:-]+\s*=\s*(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s<>]+))*"
+    r"\s*/?\s*>",
+    re.I,
+)
+_WRAPPED = re.compile(r"<([^\s<>]+)>")
+"""An address in angle brackets, ``<ben@example.com>`` or ``<https://...>``: keep the address."""
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+_COMPARISON = re.compile(r"\s*(<=|>=|=>|->|<-|<<|>>|<|>)\s*")
+_COMPARISON_WORDS = {
+    "<=": " less than or equal to ",
+    ">=": " greater than or equal to ",
+    "<": " less than ",
+    ">": " greater than ",
+}
 _ENTITY = re.compile(r"&(amp|nbsp|quot|apos|lt|gt|mdash|ndash|hellip|#\d{1,6});")
 _IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^()\s]*\)")
 _LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\s]*\)")
@@ -78,9 +97,28 @@ def strip_markup(text: str) -> str:
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _HTML.sub(" ", text)
+    text = angle_brackets(text)
     text = _HEADING.sub("", text)
     text = _HASH_NUMBER.sub("number ", text)
     return _EMPHASIS.sub("", text)
+
+
+def angle_brackets(text: str) -> str:
+    """What is left of ``<`` and ``>`` once real tags are gone, as words, never as markup."""
+    if "<" not in text and ">" not in text:
+        return text
+    text = _WRAPPED.sub(r" \1 ", text)
+    text = _QUOTE_MARK.sub("", text)
+    return _COMPARISON.sub(lambda m: _COMPARISON_WORDS.get(m.group(1), " "), text)
+
+
+def speakable_value(text: str) -> str:
+    """A lexicon value made as safe as the script's own text: no control characters, no
+    markup, single spaces (``[[phonemes]]`` stay, the one markup we document)."""
+    text = drop_unspeakable(text)
+    if not text.startswith("[["):
+        text = strip_markup(text)
+    return " ".join(text.split())
 
 
 def _entity(m: re.Match[str]) -> str:
