@@ -10,17 +10,20 @@ from typing import Any
 
 import yaml
 
+from .yaml_limits import LimitedLoader
+
 # The pure-Python loader on purpose: its messages are the same on every machine (libyaml words
 # them differently), and scripts are small.
-_Loader: type = yaml.SafeLoader
+_Loader: type = LimitedLoader
 
 
 def read_text_file(path: Path, what: str) -> str:
     """A small UTF-8 settings file's text; ``InputError`` naming it when missing or unreadable."""
+    from .bounded import SETTINGS_LIMIT, read_bounded
     from .errors import InputError
 
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return read_bounded(Path(path), SETTINGS_LIMIT, what).decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{what} not found", path=path) from None
     except UnicodeDecodeError:

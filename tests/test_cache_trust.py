@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from audiocast.synth.fake import FakeSynthesizer
 from conftest import run_cli
 
 from audiocast.leftovers import SYNTH_PREFIX
@@ -23,7 +24,6 @@ from audiocast.model import SpeechRequest, VoiceProfile
 from audiocast.pipeline import RenderOptions, render
 from audiocast.synth.cache import ClipCache
 from audiocast.synth.cache_prune import parse_age, parse_size, prune
-from audiocast.synth.fake import FakeSynthesizer
 
 VOICE = VoiceProfile(name="host", voice_id="fake-alto", engine="fake", description="warm")
 ONE = SpeechRequest("The harbour opens at dawn.", VOICE)

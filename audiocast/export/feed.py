@@ -32,6 +32,7 @@ from ..atomic import atomic_path
 from ..errors import InputError
 from ..settings import load_yaml, read_text_file
 from ..suggest import did_you_mean
+from ..text_safety import xml_safe, xml_safe_fields
 from .chapters import chapters_path
 from .tags import duration_of, read_embedded_cover, read_tags
 
@@ -343,7 +344,9 @@ def build_feed(
     ``base_url/feed.xml``) is the feed's own address, for ``atom:link`` and ``podcast:guid``.
     Raises ``InputError`` when the folder has no episodes.
     """
-    episodes = find_episodes(episodes_dir)
+    # A control character in one title would make lxml refuse the whole feed.
+    episodes = [xml_safe_fields(ep) for ep in find_episodes(episodes_dir)]
+    show, base_url = xml_safe_fields(show), xml_safe(base_url)
     if not episodes:
         raise InputError(
             "no episodes found (.mp3, .m4a, .ogg, .opus)",

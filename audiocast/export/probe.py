@@ -99,6 +99,10 @@ def _finite(value: float | None) -> float | None:
     return round(value, 2)
 
 
+MAX_EPISODE_BYTES = 8 * 1024**3
+"""Ten hours of 320 kb/s MP3 are 1.4 GB: a file past this is not an episode (or is sparse)."""
+
+
 def episode_info(path: Path, loudness: bool = True) -> dict[str, Any]:
     """Everything ``audiocast info`` shows, as JSON-ready values.
 
@@ -108,8 +112,16 @@ def episode_info(path: Path, loudness: bool = True) -> dict[str, Any]:
     (``[{start, end, title}]``). Raises ``InputError`` for a missing file.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError("episode file not found", path=path)
+    if not path.is_file():
+        raise InputError("not a regular file (a device, pipe or folder)", path=path)
+    if path.stat().st_size > MAX_EPISODE_BYTES:
+        raise InputError(
+            f"too large to be an episode ({path.stat().st_size / 1024**3:,.1f} GB)",
+            path=path,
+            hint="is this the right file?",
+        )
     tags = read_tags(path)
     chapters = tags.pop("chapters")
     info: dict[str, Any] = {"path": str(path), "size": path.stat().st_size}

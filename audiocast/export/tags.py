@@ -21,6 +21,7 @@ import mutagen
 from mutagen import id3
 from mutagen.mp4 import MP4
 
+from ..bounded import COVER_LIMIT, read_bounded
 from ..errors import AudioError, InputError
 from ..model import Chapter, Script
 from .id3tags import read_id3, read_id3_chapters, write_id3
@@ -87,7 +88,7 @@ class Cover:
 def read_cover(path: Path) -> Cover:
     """The cover image's bytes and MIME type from its magic bytes (JPEG or PNG only)."""
     try:
-        data = Path(path).read_bytes()
+        data = read_bounded(Path(path), COVER_LIMIT, "cover image")
     except FileNotFoundError:
         raise InputError(
             "cover image not found", path=path, hint="fix the cover: path in the script"

@@ -57,6 +57,9 @@ class SpeakerRegistry:
 
     _speakers: list[Speaker] = field(default_factory=list)
     _by_key: dict[str, int] = field(default_factory=dict)
+    _by_affix: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    """Speakers by every prefix and suffix of their name's words: the only labels that can
+    fold into them, so a lookup is one dictionary probe, not a scan of every speaker."""
 
     def alias(self, label: str, name: str) -> None:
         """``label`` as written is another name of the registered speaker ``name``."""
@@ -81,11 +84,16 @@ class SpeakerRegistry:
         if key in self._by_key:
             return self._update(self._by_key[key], label, role)
         words = _name_words(label)
-        matches = [i for i, sp in enumerate(self._speakers) if _same_person(label, words, sp.name)]
+        candidates = self._by_affix.get(tuple(words), ())
+        matches = [i for i in candidates if _same_person(label, words, self._speakers[i].name)]
         if len(matches) == 1:
             self._by_key[key] = matches[0]
             return self._update(matches[0], label, role)
         self._by_key[key] = len(self._speakers)
+        affixes = {tuple(words[:n]) for n in range(1, len(words) + 1)}
+        affixes |= {tuple(words[-n:]) for n in range(1, len(words) + 1)}
+        for affix in affixes:
+            self._by_affix.setdefault(affix, []).append(len(self._speakers))
         self._speakers.append(Speaker(label, role, (), line))
         return label
 

@@ -6,6 +6,7 @@ import codecs
 import unicodedata
 from pathlib import Path
 
+from ..bounded import SCRIPT_LIMIT, read_bounded
 from ..errors import InputError
 
 _BOMS = (
@@ -74,7 +75,7 @@ def read_script_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise InputError("is a directory, not a script", path=path, hint="give a script file")
     try:
-        return path.read_bytes()
+        return read_bounded(path, SCRIPT_LIMIT, "script")
     except PermissionError:
         raise InputError("permission denied", path=path, hint="make it readable") from None
     except OSError as exc:
