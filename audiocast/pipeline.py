@@ -3,7 +3,7 @@
 Synthesis runs in worker processes ahead of the mixer; the mixer places each clip and the
 mastering stream levels and limits it on its way into the encoder, so the episode is never whole
 in memory and encoding overlaps synthesis. Every output is written under a temporary name and
-renamed only when all of them are complete. Each step lives in its own module:
+committed as one set (``outputs``) only when all are complete. Each step lives in its own module:
 ``prepare`` (checks, casting, plan), ``synth.pool`` (clips), ``mixdown`` (the timeline),
 ``master.stream`` (levels), ``export`` (the audio, its tags, the sidecars, the loudness check).
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import atomic_path
+from .atomic import check_writable
 from .casting import Casting
 from .errors import AudiocastError, EngineError
 from .export.audio import Encoder, check_output
@@ -25,11 +25,15 @@ from .export.loudness import settle_loudness
 from .export.page import page_for_render, page_path, stage_page
 from .export.sidecars import sidecar_paths, stage_sidecars
 from .export.tags import EpisodeTags, duration_of, write_tags
+from .leftovers import SYNTH_PREFIX, owned_prefix
 from .master import LoudnessReport
 from .master.stream import Mastering, MasteringStream
 from .mixdown import mixdown
 from .model import SAMPLE_RATE, CaptionCue, Chapter, Script
+from .normalize import Lexicon, lexicon_for
+from .normalize.coverage import lost_word_warnings
 from .options import RenderOptions
+from .outputs import OutputSet
 from .parse import load_script
 from .plan import Plan
 from .prepare import cast_script, default_output, prepare, slugify
@@ -76,12 +80,16 @@ def _failed_turn(script: Script, plan: Plan, exc: SynthesisFailed) -> EngineErro
     )
 
 
-def _check_nothing_lost(plan: Plan, cues: Sequence[CaptionCue]) -> None:
-    """Every sentence planned must be in the captions, in order: a clip silently skipped shows."""
+def _check_nothing_lost(
+    script: Script, plan: Plan, cues: Sequence[CaptionCue], lexicon: Lexicon | None
+) -> list[str]:
+    """Every sentence planned must be in the captions, in order (a clip silently skipped), and
+    every word of the script in what was synthesized (a rule that ate words): warnings."""
     planned = [w for u in plan.utterances for w in u.text.split()]
     heard = [w for cue in cues for w in cue.text.split()]
     if planned != heard:
         raise EngineError("the episode lost words between the script and the audio (a bug)")
+    return lost_word_warnings(script, plan, lexicon)
 
 
 def render(
@@ -99,6 +107,9 @@ def render(
     options = dataclasses.replace(options, engine=chosen_engine(script, options.engine))
     output = options.output or default_output(script)
     fmt = check_output(output)
+    if options.sidecars:
+        for sidecar in sidecar_paths(output).values():
+            check_writable(sidecar)  # a name too long, or a folder in the way: say so now
     casting, plan = prepare(script, options)
     mastering = Mastering(
         rate=SAMPLE_RATE,
@@ -112,7 +123,8 @@ def render(
     with contextlib.ExitStack() as stack:
         if executor is None:
             executor = stack.enter_context(_own_pool(stack, options))
-        tmp_audio = stack.enter_context(atomic_path(output))
+        outputs = stack.enter_context(OutputSet())
+        tmp_audio = outputs.stage(output)
         with Encoder(tmp_audio, SAMPLE_RATE, bitrate=options.bitrate) as encoder:
             stream = MasteringStream(encoder, mastering)
             clips = executor.synthesize(plan.requests)
@@ -125,24 +137,26 @@ def render(
         total, correction = settle_loudness(
             tmp_audio, stream.result(), mastering, options.bitrate, stream.speech_level()
         )
-        _check_nothing_lost(plan, captions(timeline.placements))
         cues = captions(timeline.placements, timeline.sounds)
         shown = caption_cues(timeline.placements, timeline.sounds)
+        lost = _check_nothing_lost(
+            script, plan, captions(timeline.placements), lexicon_for(script, options.lexicon)
+        )
         # An --only preview keeps the chapters of the part it renders.
         marks = chapters(script, timeline)
         tags = EpisodeTags.from_script(script)
         write_tags(tmp_audio, tags, marks)
         sidecars = []
         if options.sidecars:
-            sidecars = stage_sidecars(stack, output, marks, script.title, cues, shown)
+            sidecars = stage_sidecars(outputs, output, marks, script.title, cues, shown)
         page = None
         if options.page:
             size, length = tmp_audio.stat().st_size, duration_of(tmp_audio) or timeline.duration
             listing = page_for_render(
                 output, tags, marks, cues, duration=length, size=size, sidecars=options.sidecars
             )
-            page = stage_page(stack, listing, page_path(output))
-        # Leaving the ExitStack renames every temporary file into place, audio last.
+            page = stage_page(outputs, listing, page_path(output))
+        outputs.commit()  # the episode, sidecars and page replace the earlier ones together
 
     return RenderResult(
         path=output,
@@ -154,7 +168,7 @@ def render(
         captions=tuple(shown),
         casting=casting,
         loudness=stream.report(total, correction),
-        warnings=tuple(casting.warnings),
+        warnings=(*casting.warnings, *lost),
         page=page,
     )
 
@@ -162,7 +176,9 @@ def render(
 def _own_pool(stack: contextlib.ExitStack, options: RenderOptions) -> SynthesisPool:
     cache_dir = options.cache_dir or default_cache_dir()
     if not options.use_cache:
-        cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audiocast-")))
+        # Named for this process, so a render killed with -9 leaves nothing for good.
+        private = tempfile.TemporaryDirectory(prefix=owned_prefix(SYNTH_PREFIX))
+        cache_dir = Path(stack.enter_context(private))
     return SynthesisPool(
         chosen_engine(None, options.engine),
         # An audition slice is a few clips: starting workers would cost more than it saves.

@@ -41,7 +41,7 @@ def xml_safe_fields(value: T) -> T:
         for f in dataclasses.fields(value)
         if isinstance(v := getattr(value, f.name), str) and _NOT_XML.search(v)
     }
-    return dataclasses.replace(value, **changes) if changes else value  # type: ignore[type-var]
+    return dataclasses.replace(value, **changes) if changes else value
 
 
 def json_terminal_safe(text: str) -> str:

@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..errors import AudiocastError
 from ..parse import LAYOUTS, ParseOptions
+from ..signals import describe, exit_code, stdout_failure, stop_requests_interrupt
 
 if TYPE_CHECKING:
     from ..config import RenderConfig
@@ -24,17 +25,18 @@ class AudiocastGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         debug = "--debug" in sys.argv[1:] or bool(ctx.params.get("debug"))
         try:
-            return super().invoke(ctx)
+            with stop_requests_interrupt():
+                return super().invoke(ctx)
         except AudiocastError as exc:
             if debug:
                 traceback.print_exc()
             click.echo(f"audiocast: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, and SIGTERM/SIGHUP as Terminated
             if debug:
                 traceback.print_exc()
-            click.echo("audiocast: interrupted", err=True)
-            ctx.exit(130)
+            click.echo(f"audiocast: {describe(exc)}", err=True)
+            ctx.exit(exit_code(exc))
         except BrokenPipeError:
             # The reader went away (`audiocast cast X | head -2`): stop quietly, as shell tools
             # do, and keep Python from complaining again when it flushes stdout at exit.
@@ -43,6 +45,9 @@ class AudiocastGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
+            if (line := stdout_failure(exc)) is not None:
+                click.echo(f"audiocast: error: {line}", err=True)
+                ctx.exit(1)
             # A bug, not bad input: still one line (the traceback with --debug), and no output
             # was left half-written, since every file is written under a temporary name.
             if debug:

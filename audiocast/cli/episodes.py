@@ -4,16 +4,27 @@ page and site, the clip cache."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from ..text_safety import terminal_safe
 
 if TYPE_CHECKING:
     pass
 from .app import (
     cli,
 )
+
+
+def _public_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value.strip()):
+        raise click.BadParameter(
+            f"{value!r} is not a public address: give one such as https://example.com/podcast"
+        )
+    return value.strip()
 
 
 @cli.command()
@@ -24,7 +35,7 @@ def info(episode: Path, as_json: bool) -> None:
     from ..export.probe import episode_info, format_info
 
     data = episode_info(episode)
-    click.echo(json.dumps(data, indent=2) if as_json else format_info(data))
+    click.echo(json.dumps(data, indent=2) if as_json else terminal_safe(format_info(data)))
 
 
 @cli.command()
@@ -43,7 +54,12 @@ def info(episode: Path, as_json: bool) -> None:
     type=click.Path(path_type=Path),
     help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
 )
-@click.option("--base-url", required=True, help="Public URL where DIRECTORY's files are served.")
+@click.option(
+    "--base-url",
+    required=True,
+    callback=lambda ctx, param, value: _public_url(value),
+    help="Public URL where DIRECTORY's files are served.",
+)
 @click.option("--title", help="Show title (overrides show.yaml).")
 @click.option("--description", help="Show description.")
 @click.option("--author", help="Show author (itunes:author).")
@@ -98,7 +114,12 @@ def page(episode: Path, output: Path | None) -> None:
     type=click.Path(path_type=Path),
     help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
 )
-@click.option("--base-url", required=True, help="Public URL where the site will be served.")
+@click.option(
+    "--base-url",
+    required=True,
+    callback=lambda ctx, param, value: _public_url(value),
+    help="Public URL where the site will be served.",
+)
 def site(directory: Path, output: Path, show_file: Path | None, base_url: str) -> None:
     """Write the show's static site of the episodes in DIRECTORY into a folder.
 
@@ -115,7 +136,7 @@ def site(directory: Path, output: Path, show_file: Path | None, base_url: str) -
 
 @cli.group()
 def cache() -> None:
-    """Inspect or empty the clip cache."""
+    """Inspect, prune or empty the clip cache."""
 
 
 @cache.command("info")
@@ -138,3 +159,26 @@ def cache_clear(cache_dir: Path | None) -> None:
     store = ClipCache(cache_dir or default_cache_dir())
     removed = store.clear()
     click.echo(f"removed {removed} clips from {store.info().path}")
+
+
+@cache.command("prune")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+@click.option("--older-than", "older_than", help="Remove clips unused for this long (30d, 12h).")
+@click.option("--max-size", "max_size", help="Then keep at most this much, newest used (500M).")
+def cache_prune(cache_dir: Path | None, older_than: str | None, max_size: str | None) -> None:
+    """Remove clips unused for a while or past a total size, and what killed renders left."""
+    from ..report import format_size
+    from ..synth.cache import ClipCache, default_cache_dir
+    from ..synth.cache_prune import parse_age, parse_size, prune
+
+    store = ClipCache(cache_dir or default_cache_dir())
+    done = prune(
+        store,
+        older_than=parse_age(older_than) if older_than else None,
+        max_bytes=parse_size(max_size) if max_size else None,
+        leftovers=True,
+    )
+    click.echo(
+        f"removed {done.removed} clips ({format_size(done.freed)}) and {done.leftovers} "
+        f"leftovers; kept {done.kept} clips ({format_size(done.kept_bytes)}) in {store.directory}"
+    )

@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..parse import load_script
 from ..parse.jsonout import script_to_dict
 from ..parse.show import script_to_text
+from ..text_safety import json_terminal_safe, terminal_safe
 
 if TYPE_CHECKING:
     from ..model import Finding, Segment
@@ -55,7 +56,7 @@ def parse_command(
     if explain:
         from ..parse.explain import explain_lines
 
-        click.echo("\n".join(explain_lines(script)))
+        click.echo(terminal_safe("\n".join(explain_lines(script))))
         if not as_json:
             return
     say = None
@@ -68,9 +69,10 @@ def parse_command(
             return "" if segment.kind == "cue" else spoken_form(segment.text, lex)
 
     if as_json:
-        click.echo(json.dumps(script_to_dict(script, say), ensure_ascii=False, indent=2))
+        text = json.dumps(script_to_dict(script, say), ensure_ascii=False, indent=2)
+        click.echo(json_terminal_safe(text))
     else:
-        click.echo(script_to_text(script, say))
+        click.echo(terminal_safe(script_to_text(script, say)))
 
 
 @cli.command("check")
