@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audiocast.synth.fake import FakeSynthesizer
+from audiocast_fake import FakeSynthesizer
 from conftest import run_cli
 
 from audiocast.leftovers import SYNTH_PREFIX

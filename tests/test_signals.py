@@ -95,7 +95,7 @@ def test_a_stop_while_espeak_speaks_in_this_process_is_not_swallowed(
         if "espeak" in (maps.read_text() if maps.exists() else ""):
             break
         time.sleep(0.02)
-    time.sleep(0.5)
+    time.sleep(1.0)
     proc.send_signal(getattr(signal, sig))
     try:
         _, stderr = proc.communicate(timeout=30)

@@ -47,6 +47,7 @@ from ..atomic import atomic_path
 from ..errors import EngineError, VoiceError
 from ..model import EngineVoice, VoiceProfile
 from ..runtime import prepare_espeak
+from ..signals import deferred_stop_requests
 from .chunking import CHUNK_CHARS, join_wavs, split_text
 from .espeak import (
     ESPEAK_OWNER,
@@ -168,7 +169,8 @@ class Pyttsx3Synthesizer:
         if self._control is None:
             control = EspeakControl()
             engine = self._get_engine()
-            with _quiet():
+            # pyttsx3's own ctypes callbacks would swallow a Ctrl-C: hold it until they are done.
+            with _quiet(), deferred_stop_requests():
                 # pyttsx3's init queued rate and volume on eSpeak's thread; let them land,
                 # then (busy since init) one empty run makes later properties apply at once.
                 if not control.settle():
@@ -302,7 +304,7 @@ class Pyttsx3Synthesizer:
             self._speak_espeak(engine, espeak, text, voice, rate, out)
             return
         try:
-            with _quiet():
+            with _quiet(), deferred_stop_requests():
                 if espeak and not espeak.settle():
                     self._count(timeouts=1)
                 if engine.isBusy():
