@@ -25,7 +25,9 @@ Ben: The second turn hides a marker here. It has two sentences.
 
 Ana: The third turn is fine too.
 """
-LONG = " ".join(["The quiet harbour wakes slowly as the boats drift out past the wall."] * 40)
+# Long enough that eSpeak NG is still speaking well after its first sentence is on disk
+# (``say`` speaks sentence by sentence, about 40 a second here).
+LONG = " ".join(["The quiet harbour wakes slowly as the boats drift out past the wall."] * 400)
 
 
 def _wait_for(log: Path, text: str) -> set[int]:
@@ -80,22 +82,24 @@ def test_a_stop_while_espeak_speaks_in_this_process_is_not_swallowed(
     tmp_path: Path, sig: str, code: int
 ) -> None:
     out = tmp_path / "say.wav"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     cmd = [sys.executable, "-m", "audiocast", "say", LONG, "-o", str(out)]
     proc = subprocess.Popen(
         cmd,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
         # A Ctrl-C as a terminal sends it (a test runner may have SIGINT ignored).
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    deadline = time.monotonic() + 30
-    # Wait until eSpeak NG is speaking: the pyttsx3 driver has been loaded by then.
+    deadline = time.monotonic() + 60
+    # Wait until the first sentence's clip is on disk: eSpeak NG is speaking the next ones.
     while time.monotonic() < deadline and proc.poll() is None:
-        maps = Path(f"/proc/{proc.pid}/maps")
-        if "espeak" in (maps.read_text() if maps.exists() else ""):
+        if any(scratch.glob("audiocast-say-*/*.wav")):
             break
-        time.sleep(0.02)
-    time.sleep(1.0)
+        time.sleep(0.01)
+    assert proc.poll() is None, "say finished before it could be stopped"
     proc.send_signal(getattr(signal, sig))
     try:
         _, stderr = proc.communicate(timeout=30)
@@ -104,3 +108,4 @@ def test_a_stop_while_espeak_speaks_in_this_process_is_not_swallowed(
     assert proc.returncode == code, stderr
     assert len(stderr.strip().splitlines()) == 1, stderr
     assert not out.exists()
+    assert list(scratch.iterdir()) == []
