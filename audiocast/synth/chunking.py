@@ -69,7 +69,8 @@ def join_wavs(parts: list[Path], out: Path) -> None:
                 raise EngineError("the engine changed its audio format between pieces", path=part)
             frames.append(w.readframes(w.getnframes()))
     assert params is not None
-    with wave.open(str(out), "wb") as w:
+    # An open file, not a name: see Pyttsx3Synthesizer._speak_espeak.
+    with open(out, "wb") as f, wave.open(f, "wb") as w:
         w.setnchannels(params[0])
         w.setsampwidth(params[1])
         w.setframerate(params[2])

@@ -355,7 +355,9 @@ class Pyttsx3Synthesizer:
         if expired:
             self._count(timeouts=1)
             raise ClipDefect("missing", f"eSpeak NG ran over {WAIT_SECONDS:.0f} s", path=out)
-        with wave.open(str(out), "wb") as w:
+        # An open file, not a name: a Ctrl-C inside wave.open(name) leaves a half-made writer
+        # whose __del__ prints a traceback at exit.
+        with open(out, "wb") as f, wave.open(f, "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(espeak.sample_rate())
