@@ -25,13 +25,13 @@ WAIT_SECONDS = 10.0
 
 RATE, VOLUME, PITCH = 1, 2, 3
 """espeak_PARAMETER numbers from speak_lib.h."""
-_CHARS_UTF8, _PHONEMES, _ENDPAUSE = 1, 0x100, 0x1000
+CHARS_UTF8, PHONEMES, ENDPAUSE = 1, 0x100, 0x1000
 """espeak_Synth flags from speak_lib.h."""
-_ENOUTPUT_MODE_SYNCHRONOUS = 1
+OUTPUT_SYNCHRONOUS = 1
 """espeak_ng_OUTPUT_MODE from espeak_ng.h."""
 _SYNCHRONOUS_PIDS: list[int] = []
 """Processes whose eSpeak NG was switched to synchronous output: a fact about the process."""
-_SynthCallback = ctypes.CFUNCTYPE(
+SynthCallback = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
 )
 
@@ -53,7 +53,7 @@ class EspeakControl:
             ("espeak_ng_InitializeOutput", _espeak.dll)
         )
         self._rate = ctypes.CFUNCTYPE(ctypes.c_int)(("espeak_ng_GetSampleRate", _espeak.dll))
-        self._set_callback = ctypes.CFUNCTYPE(None, _SynthCallback)(
+        self._set_callback = ctypes.CFUNCTYPE(None, SynthCallback)(
             ("espeak_SetSynthCallback", _espeak.dll)
         )
         self._synth = ctypes.CFUNCTYPE(
@@ -73,7 +73,7 @@ class EspeakControl:
         self._deadline = 0.0
         self._expired = False
         self._stop_requests: list[int] = []
-        self._callback = _SynthCallback(self._collect)
+        self._callback = SynthCallback(self._collect)
 
     def _collect(self, wav: Any, count: int, events: Any) -> int:
         if self._stop_requests:
@@ -99,7 +99,7 @@ class EspeakControl:
             return True
         if not self.settle():
             return False
-        if self._output(_ENOUTPUT_MODE_SYNCHRONOUS, 0, None) != 0:
+        if self._output(OUTPUT_SYNCHRONOUS, 0, None) != 0:
             return False
         _SYNCHRONOUS_PIDS.append(os.getpid())
         return True
@@ -114,7 +114,7 @@ class EspeakControl:
         """
         self._sink, self._expired = [], False
         self._deadline = time.monotonic() + WAIT_SECONDS
-        flags = _CHARS_UTF8 | _ENDPAUSE | (_PHONEMES if phonemes else 0)
+        flags = CHARS_UTF8 | ENDPAUSE | (PHONEMES if phonemes else 0)
         data = text.encode("utf-8") + b"\0"
         # Set every time: a pyttsx3 engine made since then installed its own callback.
         self._set_callback(self._callback)

@@ -22,6 +22,10 @@ pyttsx3 2.99 has sharp edges, each handled here on purpose:
   ``espeakPHONEMES`` so lexicon entries are spoken as phonemes (pyttsx3 never passes it).
 - Other drivers keep pyttsx3's ``runAndWait``, which may return before the file is complete;
   there each clip is awaited (``finished-utterance`` and a consistent WAV header), bounded.
+- eSpeak NG carries state from one utterance to the next (pitch flutter, phase, noise), so a
+  clip would depend on what the process spoke before: each clip is spoken by a freshly loaded
+  private instance of the library (``espeak_fresh``), and pyttsx3's instance only lists voices.
+  Where that instance cannot be made, the synchronous mode below speaks the clips.
 - Every clip is verified and retried; ``stats()`` counts retries and expired waits.
 - The driver prints "Audio saved to ..." on stdout: the calls run with stdout redirected.
 - Long texts are slow (a quadratic buffer) and crash past ~14,000 characters, so texts over
@@ -60,6 +64,7 @@ from .espeak import (
     espeak_info,
     refuse_inherited_espeak,
 )
+from .espeak_fresh import FreshEspeak, FreshEspeakUnavailable, Utterance, loaded_espeak_path
 from .verify import ClipDefect, verify_wav
 from .voice_ids import check_espeak_id, check_listed_id
 
@@ -114,6 +119,8 @@ class Pyttsx3Synthesizer:
         self._speakable: dict[str, str] = {}
         self._espeak_source = ""
         self._control: EspeakControl | None = None
+        self._fresh: FreshEspeak | None = None
+        self._fresh_unavailable = ""
         self._stats = SpeakStats()
 
     def stats(self) -> SpeakStats:
@@ -182,12 +189,27 @@ class Pyttsx3Synthesizer:
             self._control = control
         return self._control
 
+    def _fresh_espeak(self) -> FreshEspeak | None:
+        """The per-clip eSpeak NG, made once; None for other drivers or where it cannot load."""
+        if self._fresh is None and not self._fresh_unavailable and self._is_espeak:
+            path = loaded_espeak_path()
+            try:
+                if path is None:
+                    raise FreshEspeakUnavailable("cannot find the loaded eSpeak NG library")
+                self._fresh = FreshEspeak(path)
+            except FreshEspeakUnavailable as exc:
+                self._fresh_unavailable = str(exc) or "unavailable"
+        return self._fresh
+
     @property
     def _is_espeak(self) -> bool:
         return str(self._get_engine().driver_name) == "espeak"
 
     def close(self) -> None:
         engine, self._engine = self._engine, None
+        fresh, self._fresh = self._fresh, None
+        if fresh is not None:
+            fresh.close()
         if engine is not None and self._pid == os.getpid():
             # The eSpeak driver cannot be re-initialised in this process, so it stays loaded;
             # only this instance's callbacks go.
@@ -207,8 +229,10 @@ class Pyttsx3Synthesizer:
         if not self._is_espeak:
             return f"{wrapper} / {engine.driver_name}"
         espeak_version, _ = espeak_info()
-        source = f" ({self._espeak_source})" if self._espeak_source else ""
-        return f"{wrapper} / eSpeak NG {espeak_version}{source}"
+        # Part of the cache key: clips spoken with state carried over are not the same audio.
+        state = "fresh state per clip" if self._fresh_espeak() else "state carried over"
+        source = ", ".join(filter(None, [self._espeak_source, state]))
+        return f"{wrapper} / eSpeak NG {espeak_version} ({source})"
 
     def voices(self) -> list[EngineVoice]:
         if self._voices is None:
@@ -298,8 +322,12 @@ class Pyttsx3Synthesizer:
 
     def _speak_once(self, text: str, voice: VoiceProfile, rate: int, out: Path) -> None:
         engine = self._get_engine()
-        espeak = self._espeak_control()
         out.unlink(missing_ok=True)
+        fresh = self._fresh_espeak()
+        if fresh is not None:
+            self._speak_fresh(fresh, text, voice, rate, out)
+            return
+        espeak = self._espeak_control()
         if espeak is not None and espeak.synchronous:
             self._speak_espeak(engine, espeak, text, voice, rate, out)
             return
@@ -335,6 +363,26 @@ class Pyttsx3Synthesizer:
         if self._errors:
             raise ClipDefect("missing", f"pyttsx3 reported: {self._errors[0]}", path=out)
 
+    def _speak_fresh(
+        self, fresh: FreshEspeak, text: str, voice: VoiceProfile, rate: int, out: Path
+    ) -> None:
+        """One clip from eSpeak NG's initial state; the WAV is complete when this returns."""
+        try:
+            speech = fresh.speak(
+                text, _utterance(voice, rate), phonemes=PHONEME_MARK in text, timeout=WAIT_SECONDS
+            )
+        except ValueError as exc:
+            raise ClipDefect("missing", str(exc), path=out) from None
+        if speech.expired:
+            self._count(timeouts=1)
+            raise ClipDefect("missing", f"eSpeak NG ran over {WAIT_SECONDS:.0f} s", path=out)
+        with wave.open(str(out), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(speech.sample_rate)
+            w.writeframes(speech.samples)
+        self._finished = 1  # the clip is whole: _await_clip only verifies it
+
     def _speak_espeak(
         self,
         engine: Any,
@@ -369,8 +417,8 @@ class Pyttsx3Synthesizer:
         self, engine: Any, espeak: EspeakControl | None, voice: VoiceProfile, rate: int
     ) -> None:
         """Set voice, rate, pitch and volume, and with eSpeak NG make sure they took."""
-        pitch = int(min(100, max(0, voice.pitch)))
-        volume = float(min(1.0, max(0.0, voice.volume)))
+        settings = _utterance(voice, rate)
+        pitch, volume = settings.pitch, settings.volume / 100
         # Voice first: setting it resets the rate. Ints only: a float rate is rejected
         # inside the driver's queue and reported only through the error callback.
         wanted = voice.voice_id.strip()
@@ -379,7 +427,7 @@ class Pyttsx3Synthesizer:
             engine.setProperty("rate", rate)
             engine.setProperty("volume", volume)
             return
-        want = {RATE: rate, PITCH: pitch, VOLUME: round(volume * 100)}
+        want = {RATE: rate, PITCH: pitch, VOLUME: settings.volume}
         for _ in range(3):
             engine.setProperty("rate", rate)
             engine.setProperty("pitch", pitch)
@@ -417,3 +465,13 @@ def _quiet() -> Iterator[None]:
     """Keep the driver's prints off stdout, whether stdout is a terminal, a file or a pipe."""
     with contextlib.redirect_stdout(io.StringIO()):
         yield
+
+
+def _utterance(voice: VoiceProfile, rate: int) -> Utterance:
+    """The eSpeak NG settings of ``voice`` at ``rate``, clamped to what the library takes."""
+    return Utterance(
+        voice_id=voice.voice_id.strip(),
+        rate=rate,
+        pitch=int(min(100, max(0, voice.pitch))),
+        volume=round(min(1.0, max(0.0, voice.volume)) * 100),
+    )
