@@ -21,6 +21,7 @@ from .atomic import check_writable
 from .casting import Casting
 from .errors import AudiocastError, EngineError
 from .export.audio import Encoder, check_output
+from .export.ceiling import keep_ceiling
 from .export.loudness import settle_loudness
 from .export.page import page_for_render, page_path, stage_page
 from .export.sidecars import sidecar_paths, stage_sidecars
@@ -137,6 +138,9 @@ def render(
         total, correction = settle_loudness(
             tmp_audio, stream.result(), mastering, options.bitrate, stream.speech_level()
         )
+        if options.master:
+            # What a listener's player reads: the encoded file, measured and held under.
+            total = keep_ceiling(tmp_audio, options.true_peak, options.bitrate)
         cues = captions(timeline.placements, timeline.sounds)
         shown = caption_cues(timeline.placements, timeline.sounds)
         lost = _check_nothing_lost(

@@ -156,6 +156,17 @@ def test_true_peak_sees_inter_sample_peaks() -> None:
     assert m.true_peak_db - m.sample_peak_db == pytest.approx(3.01, abs=0.2)
 
 
+@pytest.mark.parametrize("chunks", [2, 37, 500])
+def test_true_peak_fed_in_chunks_is_the_true_peak_of_the_whole(chunks: int) -> None:
+    # A slow loud wave: a chunk's edge taken as a cut to silence rings over its real crest.
+    x = _sine(50.0, -3.0, 1.0)
+    whole = master.measure(x, RATE).true_peak
+    meter = master.Meter(RATE)
+    for part in np.array_split(x, chunks):
+        meter.feed(part)
+    assert meter.result().true_peak == pytest.approx(whole, rel=1e-5)
+
+
 def test_loudness_range_of_a_two_level_signal() -> None:
     # EBU Tech 3342 case: 20 s at -20 LUFS then 20 s at -30 LUFS reads 10 LU.
     x = np.concatenate((_sine(1000.0, -20.0, 20.0), _sine(1000.0, -30.0, 20.0)))

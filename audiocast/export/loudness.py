@@ -10,17 +10,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..master import Limiter, Measurement, apply_gain, master_gain
+from ..master import Limiter, Measurement, master_gain
 from ..master.stream import Mastering
-from .audio import Encoder, format_for
-from .probe import decode_frames, measure_file
+from .audio import format_for
+from .ceiling import reencode
+from .probe import measure_file
 
 LOUDNESS_TOLERANCE = 0.5
 """LU the streamed episode may miss the loudness target by before the encoded file is measured
 and, if it misses too, corrected by a second pass. The stream corrects for its gaps, music beds
 and codec as it goes, so this is a safety net for episodes too short for that to settle."""
-
-_CHUNK_SECONDS = 10.0
 
 
 def correct_loudness(
@@ -48,10 +47,7 @@ def correct_loudness(
     limiter = Limiter(fmt.rate, ceiling_db=ceiling)
     fixed = path.with_name(f"{path.stem}.level{path.suffix}")
     try:
-        with Encoder(fixed, fmt.rate, bitrate=bitrate) as encoder:
-            for frames in decode_frames(path, fmt.rate, 1, _CHUNK_SECONDS):
-                encoder.write(limiter.process(apply_gain(frames[:, 0], gain)))
-            encoder.write(limiter.flush())
+        reencode(path, fixed, limiter, bitrate, gain)
         os.replace(fixed, path)
     except BaseException:
         fixed.unlink(missing_ok=True)

@@ -6,12 +6,15 @@ memory stays flat for any length (no ffprobe needed: the bundled ffmpeg has none
 
 from __future__ import annotations
 
+import contextlib
 import math
+import struct
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import mutagen
 import numpy as np
@@ -26,26 +29,69 @@ _CHUNK_SECONDS = 1.0
 FloatArray32 = npt.NDArray[np.float32]
 
 
-def _stream_format(path: Path) -> tuple[int, int]:
-    """(sample rate, channels) from the file's headers; (48000, 1) when mutagen cannot tell."""
-    try:
-        info = getattr(mutagen.File(path), "info", None)
-    except mutagen.MutagenError:
-        info = None
-    rate = int(getattr(info, "sample_rate", 0) or 48000)
-    channels = int(getattr(info, "channels", 0) or 1)
-    return rate, max(1, min(channels, 8))
-
-
 def decode_frames(path: Path, rate: int, channels: int, seconds: float) -> Iterator[FloatArray32]:
     """The file's first audio stream decoded by ffmpeg, as ``(frames, channels)`` float32
     chunks of about ``seconds`` each; raises ``AudioError`` when ffmpeg cannot decode it."""
-    cmd = [
-        find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
-        "-f", "f32le", "-acodec", "pcm_f32le", "-ar", str(rate), "-ac", str(channels), "-",
-    ]  # fmt: skip
-    frame_bytes = 4 * channels
-    chunk = int(rate * seconds) * frame_bytes
+    args = ["-f", "f32le", "-acodec", "pcm_f32le", "-ar", str(rate), "-ac", str(channels)]
+    with _decoder(path, args) as out:
+        yield from _chunks(out, rate, channels, seconds)
+
+
+@dataclass(frozen=True)
+class FileLevels:
+    """An episode file as the decoder gives it to a player."""
+
+    measurement: Measurement
+    rate: int
+    channels: int
+    """What the decoder outputs: container headers can say otherwise (an AAC in MP4 says 2)."""
+
+
+def measure_file(path: Path) -> Measurement:
+    """BS.1770 measurement of the decoded file (channels' energies summed, as the standard
+    weights L/R/C); raises ``AudioError`` when ffmpeg cannot decode it."""
+    return file_levels(path).measurement
+
+
+def file_levels(path: Path) -> FileLevels:
+    """:func:`measure_file` with the decoder's own sample rate and channel count.
+
+    The true peak is read at 4x the decoded rate, as ffmpeg's ``ebur128=peak=true`` reads it,
+    on the channels the decoder outputs: nothing is up- or down-mixed first.
+    """
+    path = Path(path)
+    args = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact"]
+    args += ["-f", "wav", "-acodec", "pcm_f32le"]
+    with _decoder(path, args) as out:
+        header = _wav_header(out)
+        rate, channels = header or (0, 0)
+        meters = [Meter(rate) for _ in range(channels)]
+        for frames in _chunks(out, rate, channels, _CHUNK_SECONDS) if meters else ():
+            for ch, meter in enumerate(meters):
+                meter.feed(frames[:, ch])
+    if not meters:
+        raise AudioError("ffmpeg cannot decode the file: it wrote no audio", path=path)
+    results = [m.result() for m in meters]
+    first = results[0]
+    if channels == 1:
+        return FileLevels(first, rate, 1)
+    whole = Measurement(
+        rate,
+        np.sum([r.energy for r in results], axis=0),
+        first.counts,
+        max(r.peak for r in results),
+        max(r.true_peak for r in results),
+        np.sum([r.peak_energy for r in results], axis=0),
+    )
+    return FileLevels(whole, rate, channels)
+
+
+@contextlib.contextmanager
+def _decoder(path: Path, output_args: list[str]) -> Iterator[IO[bytes]]:
+    """ffmpeg decoding ``path``'s first audio stream to its stdout, given here to read; raises
+    ``AudioError`` (with ffmpeg's last line) when it fails."""
+    cmd = [find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0"]
+    cmd += [*output_args, "-"]
     # stderr goes to a file: a damaged file makes ffmpeg log a line per bad frame, more than a
     # pipe holds, and a full stderr pipe would stall it while we wait on stdout (a deadlock).
     with (
@@ -53,15 +99,8 @@ def decode_frames(path: Path, rate: int, channels: int, seconds: float) -> Itera
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr) as proc,
     ):
         assert proc.stdout is not None
-        pending = b""
-        while True:
-            data = proc.stdout.read(chunk)
-            if not data:
-                break
-            data = pending + data
-            usable = len(data) // frame_bytes * frame_bytes
-            pending = data[usable:]
-            yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, channels)
+        yield proc.stdout
+        proc.stdout.read()  # whatever the reader left, so ffmpeg can finish
         code = proc.wait()
         stderr.seek(0)
         errors = stderr.read().decode("utf-8", "replace").strip()
@@ -70,27 +109,39 @@ def decode_frames(path: Path, rate: int, channels: int, seconds: float) -> Itera
         raise AudioError(f"ffmpeg cannot decode the file: {last}", path=path)
 
 
-def measure_file(path: Path) -> Measurement:
-    """BS.1770 measurement of the decoded file (channels' energies summed, as the standard
-    weights L/R/C); raises ``AudioError`` when ffmpeg cannot decode it."""
-    path = Path(path)
-    rate, channels = _stream_format(path)
-    meters = [Meter(rate) for _ in range(channels)]
-    for frames in decode_frames(path, rate, channels, _CHUNK_SECONDS):
-        for ch, meter in enumerate(meters):
-            meter.feed(frames[:, ch])
-    results = [m.result() for m in meters]
-    first = results[0]
-    if channels == 1:
-        return first
-    return Measurement(
-        rate,
-        np.sum([r.energy for r in results], axis=0),
-        first.counts,
-        max(r.peak for r in results),
-        max(r.true_peak for r in results),
-        np.sum([r.peak_energy for r in results], axis=0),
-    )
+def _chunks(out: IO[bytes], rate: int, channels: int, seconds: float) -> Iterator[FloatArray32]:
+    frame_bytes = 4 * channels
+    chunk = int(rate * seconds) * frame_bytes
+    pending = b""
+    while data := out.read(chunk):
+        data = pending + data
+        usable = len(data) // frame_bytes * frame_bytes
+        pending = data[usable:]
+        yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, channels)
+
+
+def _wav_header(stream: IO[bytes]) -> tuple[int, int] | None:
+    """(sample rate, channels) from the WAV header ffmpeg writes on a pipe, read up to the
+    samples; None when the stream holds no WAV (ffmpeg could not decode the file)."""
+    if _read_exactly(stream, 12)[8:] != b"WAVE":
+        return None
+    fmt: tuple[int, int] | None = None
+    while len(head := _read_exactly(stream, 8)) == 8:
+        name, size = head[:4], struct.unpack("<I", head[4:])[0]
+        if name == b"data":
+            return fmt
+        body = _read_exactly(stream, min(size, 1 << 16))
+        if name == b"fmt " and len(body) >= 8:
+            channels, rate = struct.unpack("<HI", body[2:8])
+            fmt = (rate, min(channels, 8)) if channels and rate else None
+    return None
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    data = b""
+    while len(data) < size and (more := stream.read(size - len(data))):
+        data += more
+    return data
 
 
 def _finite(value: float | None) -> float | None:
@@ -108,7 +159,8 @@ def episode_info(path: Path, loudness: bool = True) -> dict[str, Any]:
 
     Keys: ``path``, ``size`` (bytes), ``duration`` (seconds, decoded length when measured),
     ``loudness`` (``integrated`` LUFS, ``true_peak`` dBTP, ``sample_peak`` dBFS, ``range`` LU;
-    ``None`` values for silence; absent when ``loudness`` is false), ``tags`` and ``chapters``
+    ``None`` values for silence; absent when ``loudness`` is false), ``channels`` and
+    ``sample_rate`` as decoded (absent without ``loudness``), ``tags`` and ``chapters``
     (``[{start, end, title}]``). Raises ``InputError`` for a missing file.
     """
     path = Path(path)
@@ -131,8 +183,11 @@ def episode_info(path: Path, loudness: bool = True) -> dict[str, Any]:
         header = None
     duration = getattr(header, "length", None)
     if loudness:
-        m = measure_file(path)
+        levels = file_levels(path)
+        m = levels.measurement
         duration = m.duration
+        info["channels"] = levels.channels
+        info["sample_rate"] = levels.rate
         info["loudness"] = {
             "integrated": _finite(m.integrated),
             "true_peak": _finite(m.true_peak_db),
@@ -163,6 +218,9 @@ def format_info(info: dict[str, Any]) -> str:
     """:func:`episode_info` as a few aligned lines for people."""
     lines = [f"{info['path']}", f"  duration   {_clock(info.get('duration'))}"]
     lines.append(f"  size       {info['size']:,} bytes")
+    if "channels" in info:
+        layout = {1: "mono", 2: "stereo"}.get(info["channels"], f"{info['channels']} channels")
+        lines.append(f"  audio      {layout}, {info['sample_rate']:,} Hz")
     loud = info.get("loudness")
     if loud:
         lines.append(

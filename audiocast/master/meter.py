@@ -194,8 +194,12 @@ class Meter:
         self._partial_count = 0
         self._peak = 0.0
         self._true_peak = 0.0
-        # The last input samples, so oversampling sees across chunk edges.
-        self._tail = np.zeros(_BEFORE, dtype=np.float32)
+        # The last input samples, so oversampling sees across chunk edges: the last _AFTER
+        # samples' peaks are only known once the next chunk (or the end) has come, so they
+        # are read again with it; until then their estimate (silence after them) is pending.
+        self._tail = np.zeros(_BEFORE + _AFTER, dtype=np.float32)
+        self._pending_peak = 0.0
+        self._started = False
         self._hist = np.zeros(_HIST_BINS)
         empty = np.zeros(0, dtype=np.float32)
         self._last: tuple[FloatArray, npt.NDArray[np.float32], npt.NDArray[np.float32]] = (
@@ -219,11 +223,16 @@ class Meter:
         peaks = mags
         if self.true_peak:
             ctx = np.concatenate((self._tail, x32))
-            # The future is taken as silence: the chunk's last few peaks may read a little
-            # differently than in the whole stream.
-            peaks = _peaks_of(np.concatenate((ctx, np.zeros(_AFTER, dtype=np.float32))))
-            self._true_peak = max(self._true_peak, float(peaks.max()))
-            self._tail = ctx[ctx.size - _BEFORE :]
+            # Peaks of the previous chunk's last _AFTER samples (now exact) and of this
+            # chunk's samples, the last _AFTER of them with silence taken as their future.
+            every = _peaks_of(np.concatenate((ctx, np.zeros(_AFTER, dtype=np.float32))))
+            exact = every[: every.size - _AFTER] if self._started else every[_AFTER:-_AFTER]
+            if exact.size:
+                self._true_peak = max(self._true_peak, float(exact.max()))
+            self._pending_peak = float(every[-_AFTER:].max())
+            self._started = True
+            peaks = every[_AFTER:]
+            self._tail = ctx[ctx.size - _BEFORE - _AFTER :]
         self._last = (sq, mags, peaks)
         self._add(sq, mags, peaks)
 
@@ -295,7 +304,7 @@ class Meter:
             energy,
             counts,
             self._peak,
-            max(self._true_peak, self._peak),
+            max(self._true_peak, self._pending_peak, self._peak),
             self._hist.copy(),
         )
 
