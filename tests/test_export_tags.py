@@ -136,8 +136,13 @@ def test_other_containers_round_trip(tmp_path: Path, cover: Path, suffix: str) -
     assert tags["cover"]["mime"] == "image/png"
     # M4A too: ffmpeg muxes its chapter track (mutagen cannot).
     assert [c["start"] for c in tags["chapters"]] == [c.start for c in CHAPTERS]
-    if suffix not in (".ogg", ".opus"):  # ffmpeg files Ogg comments under the stream
-        assert "title=Episode 7: Solder" in ffmetadata(audio).replace("TITLE=", "title=")
+    listed = ffmetadata(audio).replace("TITLE=", "title=")
+    if suffix == ".wav":
+        # ffmpeg 5.1 reads a WAV's id3 chunk for its chapters only (newer ones read the tags
+        # too): what holds for every ffmpeg is that it finds that chunk.
+        assert "title=The interview" in listed
+    elif suffix not in (".ogg", ".opus"):  # ffmpeg files Ogg comments under the stream
+        assert "title=Episode 7: Solder" in listed
 
 
 def test_vorbis_chapters_are_listed_by_ffmpeg(tmp_path: Path) -> None:

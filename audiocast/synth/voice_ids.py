@@ -22,19 +22,26 @@ def check_espeak_id(
     base, plus, variant = voice_id.partition("+")
     keys: dict[str, str] = {}
     by_language: dict[str, list[str]] = {}
+    by_language_name: dict[str, list[str]] = {}
     for v in voices:
         short = v.id.rsplit("/", 1)[-1]
         for key in (v.id, short, v.name):
             keys.setdefault(key.lower(), short)
         for lang in v.languages:
             by_language.setdefault(lang.lower(), []).append(short)
+        # "English (Great Britain)": a misspelt "english" should lead to these voices.
+        language_name = v.name.split("(", 1)[0].strip().lower()
+        by_language_name.setdefault(language_name, []).append(short)
     speakers = by_language.get(base.strip().lower(), [])
     # eSpeak sets voices by name only, and "en-gb" is the language of the voice "en": speak
     # the voice of that language, with the variant asked for.
     named = base.strip().lower() in keys
     speakable = None if named or not speakers else speakers[0] + plus + variant
     if base.strip().lower() not in keys and not speakers:
-        near = by_language.get(base.lower(), []) + [
+        language = difflib.get_close_matches(base.lower(), list(by_language_name), n=1, cutoff=0.8)
+        near = by_language.get(base.lower(), [])
+        near += sorted(by_language_name[language[0]], key=len)[:3] if language else []
+        near += [
             keys[m] for m in difflib.get_close_matches(base.lower(), list(keys), n=5, cutoff=0.6)
         ]
         suggestions = list(dict.fromkeys(n + plus + variant for n in near))[:5]
