@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .errors import InputError
+from .limits import GAP, LOUDNESS
 from .model import AUDIO_EXTENSIONS, Bumper, Gaps
 from .parse.options import ParseOptions, options_from_mapping
 from .settings import load_yaml, read_text_file
@@ -61,36 +65,51 @@ def _path(value: str, base: Path | None) -> str:
 
 def load_config(path: Path) -> RenderConfig:
     text = read_text_file(path, "config file")
-    data = load_yaml(text, path, "YAML")[0] or {}
+    data, node = load_yaml(text, path, "YAML")
+    data = data or {}
     if not isinstance(data, Mapping):
         raise InputError("config must be a YAML mapping of settings", path=path, line=1)
-    unknown = sorted(set(data) - KNOWN)
+    lines = _key_lines(node)
+    unknown = sorted((str(k) for k in set(data) - KNOWN), key=lambda k: lines.get(k, 0))
     if unknown:
         raise InputError(
-            f"unknown setting {unknown[0]!r}", path=path, hint=f"known: {', '.join(sorted(KNOWN))}"
+            f"unknown setting {unknown[0]!r}",
+            path=path,
+            line=lines.get(unknown[0]),
+            hint=f"the settings are {', '.join(sorted(KNOWN))}",
         )
     base = path.parent
+
+    def where(key: str) -> dict[str, Any]:
+        return {"path": path, "line": lines.get(key)}
+
     cast = data.get("cast") or {}
-    if not isinstance(cast, Mapping):
-        raise InputError("'cast' must map speaker names to voices", path=path)
-    gaps_data = data.get("gaps") or {}
-    if not isinstance(gaps_data, Mapping):
-        raise InputError("'gaps' must be a mapping such as {paragraph: 0.4}", path=path)
-    try:
-        gaps = Gaps(**{str(k).replace("-", "_"): float(v) for k, v in gaps_data.items()})
-    except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"bad 'gaps': {exc}",
-            path=path,
-            hint="sentence, paragraph, speaker_change, cue: seconds",
-        ) from None
+    if not isinstance(cast, Mapping) or not all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in cast.values()
+    ):
+        raise InputError("'cast' must map speaker names to voices", **where("cast"))
     voices = data.get("voices") or []
     if isinstance(voices, str):
         voices = [voices]
+    if not isinstance(voices, list) or not all(isinstance(v, str) for v in voices):
+        raise InputError("'voices' must be a folder or a list of folders", **where("voices"))
+    if data.get("lexicon") is not None and not isinstance(data["lexicon"], str):
+        raise InputError("'lexicon' must be a file path", **where("lexicon"))
+    for key in ("intro", "outro"):
+        if data.get(key) is not None and not isinstance(data[key], str | Mapping):
+            raise InputError(
+                f"'{key}' must be an audio file, a text, or {{audio: ..., text: ...}}",
+                **where(key),
+            )
+    loudness = data.get("loudness")
+    if loudness is not None:
+        loudness = LOUDNESS.check(loudness, "loudness", **where("loudness"))
     return RenderConfig(
         cast={str(k): str(v) for k, v in cast.items()},
-        gaps=gaps,
-        loudness=float(data["loudness"]) if data.get("loudness") is not None else None,
+        gaps=_gaps(data.get("gaps"), path, lines.get("gaps")),
+        loudness=None
+        if loudness is None
+        else LOUDNESS.check(loudness, "loudness", **where("loudness")),
         intro=bumper_from_option(data["intro"], base) if data.get("intro") else None,
         outro=bumper_from_option(data["outro"], base) if data.get("outro") else None,
         voices_dirs=tuple(Path(_path(str(v), base)) for v in voices),
@@ -98,3 +117,38 @@ def load_config(path: Path) -> RenderConfig:
         parse=options_from_mapping(data, path),
         engine=str(data["engine"]) if data.get("engine") else None,
     )
+
+
+GAP_KEYS = tuple(f.name for f in dataclasses.fields(Gaps))
+
+
+def _gaps(value: Any, path: Path, line: int | None) -> Gaps:
+    """``gaps:`` as a mapping of known pauses to seconds (``speaker-change`` or ``_``)."""
+    if value is None:
+        return Gaps()
+    if not isinstance(value, Mapping):
+        raise InputError(
+            "'gaps' must be a mapping such as {paragraph: 0.4}",
+            path=path,
+            line=line,
+            hint=f"the gaps are {', '.join(GAP_KEYS)}",
+        )
+    seconds: dict[str, float] = {}
+    for key, number in value.items():
+        name = str(key).replace("-", "_")
+        if name not in GAP_KEYS:
+            raise InputError(
+                f"unknown gap {str(key)!r}",
+                path=path,
+                line=line,
+                hint=f"the gaps are {', '.join(GAP_KEYS)}",
+            )
+        seconds[name] = GAP.check(number, f"gaps.{name}", path, line)
+    return Gaps(**seconds)
+
+
+def _key_lines(node: Any) -> dict[str, int]:
+    """The line of each top-level key of a YAML mapping node."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}

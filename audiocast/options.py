@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .model import Bumper, Gaps
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,11 @@ class RenderOptions:
     """Render only segments ``a..b`` (1-based numbers as ``audiocast parse`` shows them)."""
     bitrate: int = 96
     progress: Progress | None = None
+
+
+def first_set(*values: T | None) -> T:
+    """The first value that is set: the command line's, then config's, then the default."""
+    for value in values:
+        if value is not None:
+            return value
+    raise ValueError("no value and no default")

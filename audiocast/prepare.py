@@ -112,11 +112,20 @@ def _check_bumper(script: Script, bumper: Bumper | None, key: str) -> None:
     if bumper and bumper.audio and bumper.audio != "sting":
         path = script.resolve(bumper.audio)
         if not path.is_file() or path.suffix.lower() not in AUDIO_EXTENSIONS:
+            if bumper in (script.metadata.intro, script.metadata.outro):
+                raise InputError(
+                    f"{key} audio file not found: {bumper.audio}",
+                    path=script.source,
+                    line=script.metadata.lines.get(key),
+                    hint="fix the path, relative to the script's folder",
+                )
+            # --intro/--outro and --config paths arrive resolved (against the current folder
+            # and the config file's folder): name the file that was looked for.
             raise InputError(
-                f"intro/outro audio file not found: {bumper.audio}",
-                path=script.source,
-                line=script.metadata.lines.get(key),
-                hint="fix the path, relative to the script's folder",
+                f"{key} audio file not found",
+                path=path,
+                hint=f"fix --{key} (relative to the current folder) or {key}: in --config "
+                "(relative to the config file's folder)",
             )
         decode_file(path, seconds=0.5)  # unreadable: say so now, not after synthesis
 

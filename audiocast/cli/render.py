@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -12,8 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .. import limits
+from ..errors import InputError
 from ..model import Gaps
+from ..options import RenderOptions, first_set
 from ..parse import ParseOptions, load_script
+from .params import whole_within, within
 
 if TYPE_CHECKING:
     pass
@@ -70,8 +75,9 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="Episode file; the extension picks the format (mp3, wav, ogg, opus, m4a, flac).",
+    type=click.Path(),
+    help="Episode file; the extension picks the format (mp3, wav, ogg, opus, m4a, flac). "
+    "A folder (or a path ending in /) gets the episode under its usual name.",
 )
 @CONFIG_OPTION
 @VOICE_OPTION
@@ -81,7 +87,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(1, 64),
+    type=whole_within(limits.JOBS),
     show_default="the cores",
     help="Synthesis workers.",
 )
@@ -93,9 +99,8 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @click.option("--no-outro", is_flag=True, help="No outro at all.")
 @click.option(
     "--loudness",
-    type=click.FloatRange(-40, -5),
-    default=-16.0,
-    show_default=True,
+    type=within(limits.LOUDNESS),
+    show_default=str(RenderOptions.loudness),
     help="Integrated loudness target in LUFS (-19 for mono spoken word).",
 )
 @click.option("--no-master", is_flag=True, help="Skip levelling, loudness and limiting.")
@@ -109,20 +114,20 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @click.option("--only", "only", metavar="A..B", help="Render only segments A..B (from `parse`).")
 @click.option(
     "--bitrate",
-    type=click.IntRange(16, 320),
+    type=whole_within(limits.BITRATE),
     default=96,
     show_default=True,
     help="kbit/s for lossy formats.",
 )
 @click.option(
     "--gap",
-    type=click.FloatRange(0, 10),
+    type=within(limits.GAP),
     show_default=f"{Gaps.paragraph:g}",
     help="Seconds between one speaker's paragraphs.",
 )
 @click.option(
     "--speaker-gap",
-    type=click.FloatRange(0, 10),
+    type=within(limits.GAP),
     show_default=f"{Gaps.speaker_change:g}",
     help="Seconds at a change of speaker (quick answers and new topics adapt around it; "
     "every gap is a `gaps:` key in --config).",
@@ -139,7 +144,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @LAYOUT_OPTION
 def render(
     script: Path,
-    output: Path | None,
+    output: str | None,
     config_file: Path | None,
     voice_overrides: tuple[str, ...],
     voices_dirs: tuple[Path, ...],
@@ -152,7 +157,7 @@ def render(
     outro: str | None,
     no_intro: bool,
     no_outro: bool,
-    loudness: float,
+    loudness: float | None,
     no_master: bool,
     no_sidecars: bool,
     no_page: bool,
@@ -168,7 +173,6 @@ def render(
 ) -> None:
     """Render SCRIPT to an episode: audio plus chapters, captions and transcript beside it."""
     from ..config import bumper_from_option
-    from ..pipeline import RenderOptions
     from ..pipeline import render as render_episode
     from ..report import format_duration, format_size, result_to_dict
 
@@ -180,7 +184,7 @@ def render(
         gaps = dataclasses.replace(gaps, speaker_change=speaker_gap)
     bar, progress = _progress(quiet or as_json)
     options = RenderOptions(
-        output=output,
+        output=_output_path(output),
         engine=engine or config.engine,
         device=device,
         jobs=jobs,
@@ -189,7 +193,8 @@ def render(
         cast=cast,
         shared_cast=config.cast,
         room_tone=room_tone,
-        voices_dirs=tuple(voices_dirs) + config.voices_dirs,
+        # Later folders override earlier ones: the command line's come last.
+        voices_dirs=config.voices_dirs + tuple(voices_dirs),
         lexicon=lexicon or config.lexicon,
         gaps=gaps,
         intro=bumper_from_option(intro, Path.cwd()) if intro else config.intro,
@@ -197,7 +202,7 @@ def render(
         use_intro=not no_intro,
         use_outro=not no_outro,
         master=not no_master,
-        loudness=config.loudness if config.loudness is not None else loudness,
+        loudness=first_set(loudness, config.loudness, RenderOptions.loudness),
         sidecars=not no_sidecars,
         page=not no_page,
         only=_only(only),
@@ -249,7 +254,7 @@ def render(
 @ENGINE_OPTION
 @DEVICE_OPTION
 @click.option(
-    "--rate", type=click.FloatRange(0.3, 3.0), default=1.0, show_default=True, help="Speed factor."
+    "--rate", type=within(limits.RATE_SCALE), default=1.0, show_default=True, help="Speed factor."
 )
 @LEXICON_OPTION
 @VOICES_OPTION
@@ -278,3 +283,16 @@ def say(
         voices_dirs=voices_dirs,
     )
     click.echo(f"wrote {result.path} ({result.duration:.2f} s)")
+
+
+def _output_path(value: str | None) -> Path | None:
+    """``-o``: a path ending in a separator is a folder, made if it is missing."""
+    if value is None:
+        return None
+    path = Path(value)
+    if value.endswith(("/", os.sep)):
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot make the output folder: {exc.strerror}", path=path) from None
+    return path

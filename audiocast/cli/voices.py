@@ -133,7 +133,7 @@ def cast_command(
         parsed,
         overrides=overrides,
         engine=chosen_engine(parsed, engine, config.engine),
-        voices_dirs=tuple(voices_dirs) + config.voices_dirs,
+        voices_dirs=config.voices_dirs + tuple(voices_dirs),
         shared=config.cast,
     )
     if as_json:
