@@ -107,6 +107,8 @@ def render(
     script = source if isinstance(source, Script) else load_script(source)
     options = dataclasses.replace(options, engine=chosen_engine(script, options.engine))
     output = options.output or default_output(script)
+    if output.is_dir():  # a folder: the episode goes in it under its usual name
+        output = output / default_output(script).name
     fmt = check_output(output)
     if options.sidecars:
         for sidecar in sidecar_paths(output).values():

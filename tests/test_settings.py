@@ -137,3 +137,15 @@ def test_a_missing_intro_on_the_command_line_names_the_file_looked_for(
     assert str(elsewhere / "missing.mp3") in line
     assert "relative to the current folder" in line
     assert "relative to the script's folder" not in line
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_output_to_a_folder_uses_the_usual_name(
+    tmp_path: Path, script: Path, existing: bool
+) -> None:
+    folder = tmp_path / "episodes"
+    if existing:
+        folder.mkdir()
+    result = run("render", script, "-o", f"{folder}/", "-q", *BARE)
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in folder.iterdir()] == ["settings.mp3"]
