@@ -20,7 +20,7 @@ from pathlib import Path
 from .atomic import check_writable
 from .casting import Casting
 from .errors import AudiocastError, EngineError
-from .export.audio import Encoder, check_output
+from .export.audio import FORMATS, Encoder, check_output
 from .export.ceiling import keep_ceiling
 from .export.loudness import settle_loudness
 from .export.page import page_for_render, page_path, stage_page
@@ -107,7 +107,8 @@ def render(
     script = source if isinstance(source, Script) else load_script(source)
     options = dataclasses.replace(options, engine=chosen_engine(script, options.engine))
     output = options.output or default_output(script)
-    if output.is_dir():  # a folder: the episode goes in it under its usual name
+    if output.is_dir() and output.suffix.lower() not in FORMATS:
+        # A folder: the episode goes in it under its usual name ("ep.mp3/" stays an error).
         output = output / default_output(script).name
     fmt = check_output(output)
     if options.sidecars:
