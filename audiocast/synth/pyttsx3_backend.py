@@ -52,6 +52,7 @@ from ..errors import EngineError, VoiceError
 from ..model import EngineVoice, VoiceProfile
 from ..runtime import prepare_espeak
 from ..signals import deferred_stop_requests
+from . import espeak as espeak_bindings
 from .chunking import CHUNK_CHARS, join_wavs, split_text
 from .espeak import (
     ESPEAK_OWNER,
@@ -369,13 +370,17 @@ class Pyttsx3Synthesizer:
         """One clip from eSpeak NG's initial state; the WAV is complete when this returns."""
         try:
             speech = fresh.speak(
-                text, _utterance(voice, rate), phonemes=PHONEME_MARK in text, timeout=WAIT_SECONDS
+                text,
+                _utterance(voice, rate),
+                phonemes=PHONEME_MARK in text,
+                timeout=espeak_bindings.WAIT_SECONDS,  # read now: tests shorten it
             )
         except ValueError as exc:
             raise ClipDefect("missing", str(exc), path=out) from None
         if speech.expired:
             self._count(timeouts=1)
-            raise ClipDefect("missing", f"eSpeak NG ran over {WAIT_SECONDS:.0f} s", path=out)
+            limit = espeak_bindings.WAIT_SECONDS
+            raise ClipDefect("missing", f"eSpeak NG ran over {limit:.0f} s", path=out)
         with wave.open(str(out), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
