@@ -368,10 +368,12 @@ class Pyttsx3Synthesizer:
         self, fresh: FreshEspeak, text: str, voice: VoiceProfile, rate: int, out: Path
     ) -> None:
         """One clip from eSpeak NG's initial state; the WAV is complete when this returns."""
+        self.check_voice(voice)  # fills the speakable id of a language code (en-gb -> en)
+        wanted = voice.voice_id.strip()
         try:
             speech = fresh.speak(
                 text,
-                _utterance(voice, rate),
+                _utterance(voice, self._speakable.get(wanted, wanted), rate),
                 phonemes=PHONEME_MARK in text,
                 timeout=espeak_bindings.WAIT_SECONDS,  # read now: tests shorten it
             )
@@ -422,12 +424,12 @@ class Pyttsx3Synthesizer:
         self, engine: Any, espeak: EspeakControl | None, voice: VoiceProfile, rate: int
     ) -> None:
         """Set voice, rate, pitch and volume, and with eSpeak NG make sure they took."""
-        settings = _utterance(voice, rate)
+        wanted = voice.voice_id.strip()
+        settings = _utterance(voice, self._speakable.get(wanted, wanted), rate)
         pitch, volume = settings.pitch, settings.volume / 100
         # Voice first: setting it resets the rate. Ints only: a float rate is rejected
         # inside the driver's queue and reported only through the error callback.
-        wanted = voice.voice_id.strip()
-        engine.setProperty("voice", self._speakable.get(wanted, wanted))
+        engine.setProperty("voice", settings.voice_id)
         if espeak is None:
             engine.setProperty("rate", rate)
             engine.setProperty("volume", volume)
@@ -472,10 +474,11 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def _utterance(voice: VoiceProfile, rate: int) -> Utterance:
-    """The eSpeak NG settings of ``voice`` at ``rate``, clamped to what the library takes."""
+def _utterance(voice: VoiceProfile, voice_id: str, rate: int) -> Utterance:
+    """The eSpeak NG settings of ``voice`` (spoken as ``voice_id``) at ``rate``, clamped to
+    what the library takes."""
     return Utterance(
-        voice_id=voice.voice_id.strip(),
+        voice_id=voice_id,
         rate=rate,
         pitch=int(min(100, max(0, voice.pitch))),
         volume=round(min(1.0, max(0.0, voice.volume)) * 100),

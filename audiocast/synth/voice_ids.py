@@ -32,7 +32,8 @@ def check_espeak_id(
         # "English (Great Britain)": a misspelt "english" should lead to these voices.
         language_name = v.name.split("(", 1)[0].strip().lower()
         by_language_name.setdefault(language_name, []).append(short)
-    speakers = by_language.get(base.strip().lower(), [])
+    # MBROLA voices (mb/...) need the separate mbrola program: speak an eSpeak voice instead.
+    speakers = sorted(by_language.get(base.strip().lower(), []), key=lambda s: s.startswith("mb-"))
     # eSpeak sets voices by name only, and "en-gb" is the language of the voice "en": speak
     # the voice of that language, with the variant asked for.
     named = base.strip().lower() in keys
