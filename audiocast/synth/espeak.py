@@ -36,7 +36,28 @@ SynthCallback = ctypes.CFUNCTYPE(
 )
 
 
-class EspeakControl:
+class ClipCollector:
+    """What eSpeak NG's synth callback fills: the samples of one clip, stopped early when it
+    runs past its deadline or a stop request (Ctrl-C, SIGTERM) is pending."""
+
+    def __init__(self) -> None:
+        self._sink: list[bytes] = []
+        self._deadline = 0.0
+        self._expired = False
+        self._stop_requests: list[int] = []
+
+    def _collect(self, wav: Any, count: int, events: Any) -> int:
+        if self._stop_requests:
+            return 1  # stop; the synthesis call raises the request once eSpeak NG returns
+        if wav and count > 0:
+            self._sink.append(ctypes.string_at(wav, count * 2))
+        if time.monotonic() > self._deadline:
+            self._expired = True
+            return 1  # asks eSpeak NG to stop
+        return 0
+
+
+class EspeakControl(ClipCollector):
     """Direct calls into the loaded eSpeak NG that pyttsx3 gets wrong or does not offer.
 
     (pyttsx3 declares ``espeak_GetParameter`` with one argument; it takes two.)
@@ -69,21 +90,8 @@ class EspeakControl:
         )(("espeak_Synth", _espeak.dll))
         # eSpeak NG keeps the callback's address, so it lives as long as this object; each
         # synth() call gives it a fresh sink.
-        self._sink: list[bytes] = []
-        self._deadline = 0.0
-        self._expired = False
-        self._stop_requests: list[int] = []
+        ClipCollector.__init__(self)
         self._callback = SynthCallback(self._collect)
-
-    def _collect(self, wav: Any, count: int, events: Any) -> int:
-        if self._stop_requests:
-            return 1  # Ctrl-C or SIGTERM: stop; ``synth`` raises it once eSpeak NG returns
-        if wav and count > 0:
-            self._sink.append(ctypes.string_at(wav, count * 2))
-        if time.monotonic() > self._deadline:
-            self._expired = True
-            return 1  # asks eSpeak NG to stop
-        return 0
 
     @property
     def synchronous(self) -> bool:

@@ -36,6 +36,7 @@ from .espeak import (
     PITCH,
     RATE,
     VOLUME,
+    ClipCollector,
     SynthCallback,
 )
 
@@ -72,7 +73,7 @@ class Speech:
     """True when the clip ran over its deadline and eSpeak NG was stopped."""
 
 
-class FreshEspeak:
+class FreshEspeak(ClipCollector):
     """Speaks each clip with a newly loaded eSpeak NG. One per process; not thread-safe."""
 
     def __init__(self, library_path: str) -> None:
@@ -83,10 +84,7 @@ class FreshEspeak:
         self._fd = os.memfd_create("audiocast-espeak-ng", os.MFD_CLOEXEC)
         os.write(self._fd, image)
         self._path = f"/proc/self/fd/{self._fd}"
-        self._sink: list[bytes] = []
-        self._deadline = 0.0
-        self._expired = False
-        self._stop_requests: list[int] = []
+        ClipCollector.__init__(self)
         # eSpeak NG keeps the callback's address: it lives as long as this object.
         self._callback = SynthCallback(self._collect)
         try:
@@ -150,16 +148,6 @@ class FreshEspeak:
         if initialised:
             lib.espeak_ng_Terminate()
         _ctypes.dlclose(lib._handle)
-
-    def _collect(self, wav: Any, count: int, events: Any) -> int:
-        if self._stop_requests:
-            return 1  # Ctrl-C or SIGTERM: stop; ``speak`` raises it once eSpeak NG returns
-        if wav and count > 0:
-            self._sink.append(ctypes.string_at(wav, count * 2))
-        if time.monotonic() > self._deadline:
-            self._expired = True
-            return 1  # asks eSpeak NG to stop
-        return 0
 
 
 def _check(status: int, what: str) -> None:
