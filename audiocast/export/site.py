@@ -18,7 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..atomic import atomic_path, check_writable
 from ..errors import UsageError
-from .feed import ShowSettings, build_feed, find_episodes
+from .episode_folder import find_episodes
+from .feed import build_feed
 from .page import (
     EpisodePage,
     asset,
@@ -28,6 +29,7 @@ from .page import (
     sidecar_files,
     stage_page,
 )
+from .show_settings import ShowSettings
 
 _COVER_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png"}
 
