@@ -28,6 +28,7 @@ pyttsx3 2.99 has sharp edges, each handled here on purpose:
   Where that instance cannot be made, the synchronous mode below speaks the clips.
 - Every clip is verified and retried; ``stats()`` counts retries and expired waits.
 - The driver prints "Audio saved to ..." on stdout: the calls run with stdout redirected.
+- How one clip is spoken (fresh, synchronous or queued) is in ``pyttsx3_speak``.
 - Long texts are slow (a quadratic buffer) and crash past ~14,000 characters, so texts over
   ``chunk_chars`` are spoken sentence by sentence and the frames joined into one WAV.
 """
@@ -35,12 +36,10 @@ pyttsx3 2.99 has sharp edges, each handled here on purpose:
 from __future__ import annotations
 
 import contextlib
-import io
+import functools
 import os
 import tempfile
 import time
-import wave
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -52,28 +51,30 @@ from ..errors import EngineError, VoiceError
 from ..model import EngineVoice, VoiceProfile
 from ..runtime import prepare_espeak
 from ..signals import deferred_stop_requests
-from . import espeak as espeak_bindings
 from .chunking import CHUNK_CHARS, join_wavs, split_text
 from .espeak import (
     ESPEAK_OWNER,
-    PITCH,
-    RATE,
-    VOLUME,
     WAIT_SECONDS,
     EspeakControl,
     espeak_data_path,
     espeak_info,
     refuse_inherited_espeak,
 )
-from .espeak_fresh import FreshEspeak, FreshEspeakUnavailable, Utterance, loaded_espeak_path
+from .espeak_fresh import FreshEspeak, FreshEspeakUnavailable, loaded_espeak_path
+from .pyttsx3_speak import (
+    ClipEvents,
+    quiet_stdout,
+    speak_fresh,
+    speak_queued,
+    speak_synchronous,
+    utterance_settings,
+)
 from .verify import ClipDefect, verify_wav
 from .voice_ids import check_espeak_id, check_listed_id
 
 MIN_RATE, MAX_RATE = 80, 450
 """eSpeak NG's usable range of words per minute."""
 RETRIES = 3
-PHONEME_MARK = "[["
-"""eSpeak NG reads ``[[...]]`` as phoneme mnemonics when synthesizing with ``espeakPHONEMES``."""
 
 
 def clamp_rate(wpm: float) -> int:
@@ -111,8 +112,7 @@ class Pyttsx3Synthesizer:
         self._engine: Any = None
         self._pid = 0
         self._tokens: list[dict[str, Any]] = []
-        self._finished = 0
-        self._errors: list[BaseException] = []
+        self._events = ClipEvents()
         self._voices: list[EngineVoice] | None = None
         self._variants: frozenset[str] | None = None
         self._checked: set[str] = set()
@@ -146,7 +146,7 @@ class Pyttsx3Synthesizer:
         info = prepare_espeak()
         self._espeak_source = info.source if info else ""
         try:
-            with _quiet():
+            with quiet_stdout():
                 import pyttsx3
 
                 engine = pyttsx3.init(self._driver_name)
@@ -156,20 +156,13 @@ class Pyttsx3Synthesizer:
                 hint="on Linux: pip install espeakng-loader, or install espeak-ng",
             ) from None
         self._tokens = [
-            engine.connect("finished-utterance", self._on_finished),
-            engine.connect("error", self._on_error),
+            engine.connect("finished-utterance", self._events.on_finished),
+            engine.connect("error", self._events.on_error),
         ]
         self._engine = engine
         self._pid = os.getpid()
         ESPEAK_OWNER[:] = [self._pid]
         return engine
-
-    def _on_finished(self, name: object = None, completed: bool = True) -> None:
-        if completed:
-            self._finished += 1
-
-    def _on_error(self, name: object = None, exception: BaseException | None = None) -> None:
-        self._errors.append(exception or EngineError("unknown pyttsx3 error"))
 
     def _espeak_control(self) -> EspeakControl | None:
         if not self._is_espeak:
@@ -178,7 +171,7 @@ class Pyttsx3Synthesizer:
             control = EspeakControl()
             engine = self._get_engine()
             # pyttsx3's own ctypes callbacks would swallow a Ctrl-C: hold it until they are done.
-            with _quiet(), deferred_stop_requests():
+            with quiet_stdout(), deferred_stop_requests():
                 # pyttsx3's init queued rate and volume on eSpeak's thread; let them land,
                 # then (busy since init) one empty run makes later properties apply at once.
                 if not control.settle():
@@ -324,137 +317,24 @@ class Pyttsx3Synthesizer:
     def _speak_once(self, text: str, voice: VoiceProfile, rate: int, out: Path) -> None:
         engine = self._get_engine()
         out.unlink(missing_ok=True)
-        fresh = self._fresh_espeak()
-        if fresh is not None:
-            self._speak_fresh(fresh, text, voice, rate, out)
-            return
-        espeak = self._espeak_control()
-        if espeak is not None and espeak.synchronous:
-            self._speak_espeak(engine, espeak, text, voice, rate, out)
-            return
-        try:
-            with _quiet(), deferred_stop_requests():
-                if espeak and not espeak.settle():
-                    self._count(timeouts=1)
-                if engine.isBusy():
-                    # Freshly initialised, pyttsx3 queues properties and applies them inside
-                    # runAndWait, right before a stop() that can cancel them; an empty run
-                    # makes it apply each property at once.
-                    engine.runAndWait()
-                self._finished = 0
-                self._errors = []
-                self._apply(engine, espeak, voice, rate)
-                engine.save_to_file(text, str(out))
-                engine.runAndWait()
-                # runAndWait can return before eSpeak's thread has finished (and printed
-                # "Audio saved"): wait for the callback while stdout is still redirected.
-                deadline = time.monotonic() + WAIT_SECONDS
-                while not self._finished and not self._errors:
-                    if time.monotonic() > deadline:
-                        self._count(timeouts=1)
-                        break
-                    time.sleep(0.005)
-                if espeak and not espeak.settle():
-                    self._count(timeouts=1)
-        except RuntimeError as exc:
-            # A run loop left open by an earlier failure; close it so the retry can start.
-            with contextlib.suppress(RuntimeError):
-                engine.endLoop()
-            raise ClipDefect("missing", f"pyttsx3 failed: {exc}", path=out) from None
-        if self._errors:
-            raise ClipDefect("missing", f"pyttsx3 reported: {self._errors[0]}", path=out)
-
-    def _speak_fresh(
-        self, fresh: FreshEspeak, text: str, voice: VoiceProfile, rate: int, out: Path
-    ) -> None:
-        """One clip from eSpeak NG's initial state; the WAV is complete when this returns."""
         self.check_voice(voice)  # fills the speakable id of a language code (en-gb -> en)
         wanted = voice.voice_id.strip()
-        try:
-            speech = fresh.speak(
-                text,
-                _utterance(voice, self._speakable.get(wanted, wanted), rate),
-                phonemes=PHONEME_MARK in text,
-                timeout=espeak_bindings.WAIT_SECONDS,  # read now: tests shorten it
-            )
-        except ValueError as exc:
-            raise ClipDefect("missing", str(exc), path=out) from None
-        if speech.expired:
-            self._count(timeouts=1)
-            limit = espeak_bindings.WAIT_SECONDS
-            raise ClipDefect("missing", f"eSpeak NG ran over {limit:.0f} s", path=out)
-        with wave.open(str(out), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(speech.sample_rate)
-            w.writeframes(speech.samples)
-        self._finished = 1  # the clip is whole: _await_clip only verifies it
-
-    def _speak_espeak(
-        self,
-        engine: Any,
-        espeak: EspeakControl,
-        text: str,
-        voice: VoiceProfile,
-        rate: int,
-        out: Path,
-    ) -> None:
-        """One blocking eSpeak NG call; the WAV is complete when this returns."""
-        self._finished = 0
-        self._errors = []
-        with _quiet():
-            self._apply(engine, espeak, voice, rate)
-        if self._errors:
-            raise ClipDefect("missing", f"pyttsx3 reported: {self._errors[0]}", path=out)
-        samples, expired = espeak.synth(text, phonemes=PHONEME_MARK in text)
-        if expired:
-            self._count(timeouts=1)
-            raise ClipDefect("missing", f"eSpeak NG ran over {WAIT_SECONDS:.0f} s", path=out)
-        # An open file, not a name: a Ctrl-C inside wave.open(name) leaves a half-made writer
-        # whose __del__ prints a traceback at exit.
-        with open(out, "wb") as f, wave.open(f, "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(espeak.sample_rate())
-            w.writeframes(samples)
-        # The clip is whole: mark it finished for _await_clip, which then only verifies.
-        self._finished = 1
-
-    def _apply(
-        self, engine: Any, espeak: EspeakControl | None, voice: VoiceProfile, rate: int
-    ) -> None:
-        """Set voice, rate, pitch and volume, and with eSpeak NG make sure they took."""
-        wanted = voice.voice_id.strip()
-        settings = _utterance(voice, self._speakable.get(wanted, wanted), rate)
-        pitch, volume = settings.pitch, settings.volume / 100
-        # Voice first: setting it resets the rate. Ints only: a float rate is rejected
-        # inside the driver's queue and reported only through the error callback.
-        engine.setProperty("voice", settings.voice_id)
-        if espeak is None:
-            engine.setProperty("rate", rate)
-            engine.setProperty("volume", volume)
-            return
-        want = {RATE: rate, PITCH: pitch, VOLUME: settings.volume}
-        for _ in range(3):
-            engine.setProperty("rate", rate)
-            engine.setProperty("pitch", pitch)
-            engine.setProperty("volume", volume)
-            # In asynchronous mode eSpeak applies parameters on its own thread and pyttsx3's
-            # stop() at the start of runAndWait cancels whatever is still pending: wait for
-            # them. (In synchronous mode they are applied already and this returns at once.)
-            if not espeak.settle():
-                self._count(timeouts=1)
-            if espeak.parameters(want) == want:
-                return
-        raise ClipDefect(
-            "missing", f"eSpeak NG did not take rate {rate}, pitch {pitch}, volume {volume}"
-        )
+        settings = utterance_settings(voice, self._speakable.get(wanted, wanted), rate)
+        fresh = self._fresh_espeak()
+        espeak = None if fresh is not None else self._espeak_control()
+        timed_out = functools.partial(self._count, timeouts=1)
+        if fresh is not None:
+            speak_fresh(fresh, text, settings, out, self._events, timed_out)
+        elif espeak is not None and espeak.synchronous:
+            speak_synchronous(engine, espeak, text, settings, out, self._events, timed_out)
+        else:
+            speak_queued(engine, espeak, text, settings, out, self._events, timed_out, WAIT_SECONDS)
 
     def _await_clip(self, out: Path, text: str, rate: int) -> None:
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
             try:
-                if not self._finished:
+                if not self._events.finished:
                     raise ClipDefect("missing", "the utterance did not finish", path=out)
                 verify_wav(out, text, rate)
                 return
@@ -465,21 +345,3 @@ class Pyttsx3Synthesizer:
                     self._count(timeouts=1)
                     raise
             time.sleep(0.02)
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Keep the driver's prints off stdout, whether stdout is a terminal, a file or a pipe."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        yield
-
-
-def _utterance(voice: VoiceProfile, voice_id: str, rate: int) -> Utterance:
-    """The eSpeak NG settings of ``voice`` (spoken as ``voice_id``) at ``rate``, clamped to
-    what the library takes."""
-    return Utterance(
-        voice_id=voice_id,
-        rate=rate,
-        pitch=int(min(100, max(0, voice.pitch))),
-        volume=round(min(1.0, max(0.0, voice.volume)) * 100),
-    )
