@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.decorators import FC
 
-from .. import __version__
+from .. import __version__, limits
 from ..errors import AudiocastError
 from ..parse import LAYOUTS, ParseOptions
 from ..signals import describe, exit_code, stdout_failure, stop_requests_interrupt
+from .params import whole_within
 
 if TYPE_CHECKING:
     from ..config import RenderConfig
@@ -99,6 +103,37 @@ LAYOUT_OPTION = click.option(
     type=click.Choice(LAYOUTS),
     help="Read the speaker labels this way instead of detecting it (see parse --explain).",
 )
+JOBS_OPTION = click.option(
+    "-j",
+    "--jobs",
+    type=whole_within(limits.JOBS),
+    show_default="the cores",
+    help="Synthesis workers on this machine.",
+)
+CACHE_DIR_OPTION = click.option(
+    "--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder."
+)
+SHOW_FILE_OPTION = click.option(
+    "--show",
+    "show_file",
+    type=click.Path(path_type=Path),
+    help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
+)
+
+
+def base_url_option(help: str) -> Callable[[FC], FC]:
+    """``--base-url``, required and checked to be a public address; ``help`` says of what."""
+    return click.option("--base-url", required=True, callback=_public_url, help=help)
+
+
+def _public_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value.strip()):
+        raise click.BadParameter(
+            f"{value!r} is not a public address: give one such as https://example.com/podcast"
+        )
+    return value.strip()
+
+
 VOICE_OPTION = click.option(
     "--voice",
     "voice_overrides",

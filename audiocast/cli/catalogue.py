@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from .app import CONFIG_OPTION, ENGINE_OPTION, VOICE_OPTION, VOICES_OPTION, cli, config_and_cast
+from .app import (
+    CACHE_DIR_OPTION,
+    CONFIG_OPTION,
+    ENGINE_OPTION,
+    JOBS_OPTION,
+    VOICE_OPTION,
+    VOICES_OPTION,
+    cli,
+    config_and_cast,
+)
 from .render import _progress
 
 
@@ -25,10 +34,8 @@ from .render import _progress
 @VOICE_OPTION
 @VOICES_OPTION
 @ENGINE_OPTION
-@click.option(
-    "-j", "--jobs", type=click.IntRange(1, 64), help="Local synthesis workers [default: cores]."
-)
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+@JOBS_OPTION
+@CACHE_DIR_OPTION
 @click.option(
     "--cluster",
     metavar="ADDRESS",
@@ -111,7 +118,8 @@ def render_all(
             click.echo(f"audiocast: warning: {outcome.source.name}: {warning}", err=True)
     click.echo(format_table(result))
     if base_url and (feed or site_dir):
-        from ..export.feed import resolve_show_settings, write_feed
+        from ..export.feed import write_feed
+        from ..export.show_settings import resolve_show_settings
 
         show = resolve_show_settings(show_dir, show_file, {})
         if feed:

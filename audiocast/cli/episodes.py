@@ -4,7 +4,6 @@ page and site, the clip cache."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,17 +13,7 @@ from ..text_safety import terminal_safe
 
 if TYPE_CHECKING:
     pass
-from .app import (
-    cli,
-)
-
-
-def _public_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value.strip()):
-        raise click.BadParameter(
-            f"{value!r} is not a public address: give one such as https://example.com/podcast"
-        )
-    return value.strip()
+from .app import CACHE_DIR_OPTION, SHOW_FILE_OPTION, base_url_option, cli
 
 
 @cli.command()
@@ -48,18 +37,8 @@ def info(episode: Path, as_json: bool) -> None:
     show_default=True,
     help="Feed file.",
 )
-@click.option(
-    "--show",
-    "show_file",
-    type=click.Path(path_type=Path),
-    help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
-)
-@click.option(
-    "--base-url",
-    required=True,
-    callback=lambda ctx, param, value: _public_url(value),
-    help="Public URL where DIRECTORY's files are served.",
-)
+@SHOW_FILE_OPTION
+@base_url_option("Public URL where DIRECTORY's files are served.")
 @click.option("--title", help="Show title (overrides show.yaml).")
 @click.option("--description", help="Show description.")
 @click.option("--author", help="Show author (itunes:author).")
@@ -80,7 +59,8 @@ def feed(
     Show settings come from DIRECTORY/show.yaml (or --show), and flags override them; without a
     show.yaml, --title is required.
     """
-    from ..export.feed import feed_warnings, resolve_show_settings, write_feed
+    from ..export.feed import write_feed
+    from ..export.show_settings import feed_warnings, resolve_show_settings
 
     show = resolve_show_settings(directory, show_file, flags)
     count = write_feed(output, directory, show, base_url)
@@ -108,25 +88,15 @@ def page(episode: Path, output: Path | None) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Site folder.")
-@click.option(
-    "--show",
-    "show_file",
-    type=click.Path(path_type=Path),
-    help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
-)
-@click.option(
-    "--base-url",
-    required=True,
-    callback=lambda ctx, param, value: _public_url(value),
-    help="Public URL where the site will be served.",
-)
+@SHOW_FILE_OPTION
+@base_url_option("Public URL where the site will be served.")
 def site(directory: Path, output: Path, show_file: Path | None, base_url: str) -> None:
     """Write the show's static site of the episodes in DIRECTORY into a folder.
 
     index.html lists the episodes newest first; beside it, each episode's page, feed.xml, the
     audio and its sidecars. Show settings come from the same show.yaml as `feed`.
     """
-    from ..export.feed import resolve_show_settings
+    from ..export.show_settings import resolve_show_settings
     from ..export.site import build_site
 
     show = resolve_show_settings(directory, show_file, {})
@@ -140,7 +110,7 @@ def cache() -> None:
 
 
 @cache.command("info")
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+@CACHE_DIR_OPTION
 def cache_info(cache_dir: Path | None) -> None:
     """Where the cache is, how many clips and how much space."""
     from ..report import format_size
@@ -151,7 +121,7 @@ def cache_info(cache_dir: Path | None) -> None:
 
 
 @cache.command("clear")
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+@CACHE_DIR_OPTION
 def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached clip."""
     from ..synth.cache import ClipCache, default_cache_dir
@@ -162,7 +132,7 @@ def cache_clear(cache_dir: Path | None) -> None:
 
 
 @cache.command("prune")
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+@CACHE_DIR_OPTION
 @click.option("--older-than", "older_than", help="Remove clips unused for this long (30d, 12h).")
 @click.option("--max-size", "max_size", help="Then keep at most this much, newest used (500M).")
 def cache_prune(cache_dir: Path | None, older_than: str | None, max_size: str | None) -> None:

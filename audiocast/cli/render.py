@@ -23,9 +23,11 @@ from .params import whole_within, within
 if TYPE_CHECKING:
     pass
 from .app import (
+    CACHE_DIR_OPTION,
     CONFIG_OPTION,
     DEVICE_OPTION,
     ENGINE_OPTION,
+    JOBS_OPTION,
     LAYOUT_OPTION,
     LEXICON_OPTION,
     VOICE_OPTION,
@@ -84,14 +86,8 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @VOICES_OPTION
 @ENGINE_OPTION
 @DEVICE_OPTION
-@click.option(
-    "-j",
-    "--jobs",
-    type=whole_within(limits.JOBS),
-    show_default="the cores",
-    help="Synthesis workers.",
-)
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder.")
+@JOBS_OPTION
+@CACHE_DIR_OPTION
 @click.option("--no-cache", is_flag=True, help="Synthesize every clip afresh, store nothing.")
 @click.option("--intro", help="Intro: an audio file, or a text the narrator speaks.")
 @click.option("--outro", help="Outro: an audio file, or a text the narrator speaks.")
