@@ -8,9 +8,13 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
 
 from .errors import AudiocastError, OutputError
 from .leftovers import owned_prefix
+
+_Work = TypeVar("_Work", bound="AllOrNothing")
 
 FULL_HINT = "free some space there, or write elsewhere with -o"
 NAME_MAX = 255
@@ -105,3 +109,29 @@ def atomic_path(dest: Path, suffix: str | None = None) -> Iterator[Path]:
 def write_text_atomic(dest: Path, text: str) -> None:
     with atomic_path(dest) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+class AllOrNothing:
+    """A context manager for work that completes or leaves nothing behind: leaving the block
+    normally calls ``finish``, leaving it by an exception calls ``undo`` with it (which may
+    raise a clearer one)."""
+
+    def __enter__(self: _Work) -> _Work:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self.finish()
+        else:
+            self.undo(exc)
+
+    def finish(self) -> None:
+        """What a clean exit does (nothing unless a subclass says)."""
+
+    def undo(self, exc: BaseException) -> None:
+        """Remove what the work left; ``exc`` is why."""

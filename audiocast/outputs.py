@@ -17,16 +17,15 @@ import json
 import os
 import shutil
 from pathlib import Path
-from types import TracebackType
 
-from .atomic import FULL_HINT, check_writable
+from .atomic import FULL_HINT, AllOrNothing, check_writable
 from .errors import AudiocastError, OutputError
 from .leftovers import HIDDEN_PREFIX, is_orphan, remove_orphans, temp_name
 
 _JOURNAL = ".commit"
 
 
-class OutputSet:
+class OutputSet(AllOrNothing):
     """Use as a context manager: leaving it by an exception removes what was staged."""
 
     def __init__(self) -> None:
@@ -34,17 +33,7 @@ class OutputSet:
         """(temporary file, destination), in commit order."""
         self._cleaned: set[Path] = set()
 
-    def __enter__(self) -> OutputSet:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc is None:
-            return
+    def undo(self, exc: BaseException) -> None:
         self.discard()
         if isinstance(exc, AudiocastError):
             for tmp, dest in self._staged:

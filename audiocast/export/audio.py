@@ -13,11 +13,10 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 
-from ..atomic import FULL_HINT, check_writable
+from ..atomic import FULL_HINT, AllOrNothing, check_writable
 from ..errors import AudioError, OutputError, UsageError
 from ..runtime import find_ffmpeg
 
@@ -81,7 +80,7 @@ QUEUED_CHUNKS = 16
 """Chunks (about a sentence each) waiting for ffmpeg: a few MB that let mixing run ahead."""
 
 
-class Encoder:
+class Encoder(AllOrNothing):
     """``write()`` float32 chunks, then ``close()``; the file at ``path`` is then complete.
 
     A thread feeds ffmpeg from a bounded queue: writing straight to the pipe would make the
@@ -174,19 +173,11 @@ class Encoder:
             raise OutputError("no space left on device", path=self.path, hint=FULL_HINT)
         raise AudioError(f"encoding failed: {reason}", path=self.path)
 
-    def __enter__(self) -> Encoder:
-        return self
+    def finish(self) -> None:
+        self.close()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
+    def undo(self, exc: BaseException) -> None:
+        self.abort()
 
 
 def _muxer(fmt: Format) -> str:
