@@ -40,3 +40,13 @@ def test_every_type_named_is_in_its_module(name: str, path: str) -> None:
     if path.startswith("tests/"):
         return
     assert hasattr(_module(path), name), f"docs/architecture.md: {path} has no {name}"
+
+
+def test_every_module_of_the_package_is_on_the_page() -> None:
+    modules = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "audiocast").rglob("*.py")
+        if p.name != "__init__.py"
+    )
+    missing = [m for m in modules if m not in PATHS]
+    assert not missing, f"docs/architecture.md does not name {missing}"
