@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import io
-import subprocess
 import warnings
 import wave
+from collections.abc import Iterator
 from math import gcd
 from pathlib import Path
 
@@ -29,7 +29,6 @@ with warnings.catch_warnings():
 
 from .errors import AudioError, InputError
 from .model import SAMPLE_RATE, Clip
-from .runtime import find_ffmpeg
 
 
 class RoomTone:
@@ -128,30 +127,40 @@ def join(pieces: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(pieces).astype(np.float32, copy=False)
 
 
-def decode_file(path: Path, seconds: float | None = None) -> np.ndarray:
-    """Any audio file ffmpeg reads, as mono float32 at ``SAMPLE_RATE`` (only its first
-    ``seconds`` when given: a cheap check that it decodes at all).
+MUSIC_BLOCK_SECONDS = 10.0
+"""Music is decoded and mixed this many seconds at a time: memory stays flat for any length."""
+
+
+def music_blocks(path: Path, seconds: float | None = None) -> Iterator[np.ndarray]:
+    """Any audio file ffmpeg reads, as mono float32 blocks at ``SAMPLE_RATE``: only its first
+    ``seconds`` when given (ffmpeg stops there, so an hour-long file costs what is used).
 
     Decoded with ffmpeg directly: pydub's ``from_file`` would call ffprobe, which the bundled
-    ffmpeg does not ship.
+    ffmpeg does not ship, and would hold the whole file at once.
     """
+    # Imported here: the export package sits above the mix in the layers.
+    from .export.probe import decode_frames
+
     if not path.exists():
         raise InputError("audio file not found", path=path, hint="check the path in the script")
     if path.is_dir():
         raise InputError("is a directory, not an audio file", path=path)
-    cmd = [find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path)]
-    if seconds is not None:
-        cmd += ["-t", f"{seconds:g}"]
-    cmd += ["-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
-    if proc.returncode != 0 or not proc.stdout:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = detail[-1] if detail else "no audio in it"
-        raise InputError(
-            f"cannot decode audio: {reason}", path=path, hint="use a valid mp3, wav or ogg file"
-        )
-    samples: np.ndarray = np.frombuffer(proc.stdout, dtype="<f4").copy()
-    return samples
+    hint = "use a valid mp3, wav or ogg file"
+    frames = 0
+    try:
+        for block in decode_frames(path, SAMPLE_RATE, 1, MUSIC_BLOCK_SECONDS, seconds):
+            frames += block.shape[0]
+            yield block.reshape(-1)
+    except AudioError as exc:
+        reason = exc.message.removeprefix("ffmpeg cannot decode the file: ")
+        raise InputError(f"cannot decode audio: {reason}", path=path, hint=hint) from None
+    if frames == 0:
+        raise InputError("cannot decode audio: no audio in it", path=path, hint=hint)
+
+
+def decode_file(path: Path, seconds: float | None = None) -> np.ndarray:
+    """:func:`music_blocks` joined: the file (its first ``seconds`` when given) as one array."""
+    return join(list(music_blocks(path, seconds)))
 
 
 def _to_array(segment: AudioSegment) -> np.ndarray:

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 import numpy as np
 
 from .errors import EngineError
+from .master import Meter, apply_gain
 from .master.stream import MasteringStream, Samples
 from .mix import (
     RoomTone,
     decode_file,
     intro_bed,
     join,
+    music_blocks,
     read_clip,
     silence,
     sting,
@@ -76,16 +78,30 @@ def _speech(stream: MasteringStream, utterance: Utterance, clip: Clip) -> Sample
 
 def _music(
     stream: MasteringStream, script: Script, bumper: BumperPlan, seconds: float | None = None
-) -> Samples | None:
-    """The bumper's music, levelled under the speech; the built-in sting is made ``seconds``
-    long when given (an intro holds it under its words and the handover)."""
-    if bumper.music is None:
-        return None
+) -> Samples:
+    """The bumper's music, levelled under the speech: the built-in sting made ``seconds`` long
+    when given (an intro holds it under its words and the handover), a file's first ``seconds``
+    (or all of it)."""
     if bumper.music == "sting":
         music = sting(max(STING_SECONDS, round(seconds, 1)) if seconds else STING_SECONDS)
     else:
-        music = decode_file(script.resolve(bumper.music))
+        music = decode_file(script.resolve(str(bumper.music)), seconds)
     return stream.music(music)
+
+
+def _play_music(mix: _Mix, script: Script, bumper: BumperPlan, seconds: float | None) -> None:
+    """Music played to its end: a file in blocks, measured in a first pass and levelled in a
+    second, so an hour of it costs a block of memory, not an hour."""
+    if bumper.music == "sting":
+        mix.write(_music(mix.stream, script, bumper, seconds))
+        return
+    path = script.resolve(str(bumper.music))
+    meter = Meter(SAMPLE_RATE, true_peak=False)
+    for block in music_blocks(path):
+        meter.feed(block)
+    gain = mix.stream.music_gain(meter.result().integrated)
+    for block in music_blocks(path):
+        mix.write(apply_gain(block, gain))
 
 
 def _bumper(
@@ -104,27 +120,26 @@ def _bumper(
     speech = join(pieces)
     intro = bumper.kind == "intro"
     hold = MUSIC_LEAD + speech.size / SAMPLE_RATE + gaps.handover + HANDOVER_FADE
-    music = _music(stream, script, bumper, hold if intro else None)
-    tail: Samples | None = None
-    if music is None:
-        start, mixed = 0.0, speech
-    elif speech.size == 0:
-        start, mixed = 0.0, music
-    elif intro:
-        # The music leads in, ducks under the words, and fades out under the first line.
-        start = MUSIC_LEAD
-        mixed, tail = intro_bed(
-            music, speech, start, duck_db=DUCK_DB, handover=gaps.handover, fade=HANDOVER_FADE
-        )
-    else:
-        # The outro's speech comes first, music after.
-        start, mixed = 0.0, join([speech, silence(0.3), music])
+    # The music leads in, ducks under the intro's words, and fades out under the first line.
+    ducked = intro and bumper.music is not None and speech.size > 0
+    start = MUSIC_LEAD if ducked else 0.0
     base = stream.seconds
     for u, offset, audio in offsets:
         stream.place(u, base + start + offset / SAMPLE_RATE, audio)
-    mix.write(mixed)
-    if tail is not None:
+    if ducked:
+        # Only the music the intro holds is decoded: a long file is cut at ``hold``.
+        music = _music(stream, script, bumper, hold)
+        mixed, tail = intro_bed(
+            music, speech, start, duck_db=DUCK_DB, handover=gaps.handover, fade=HANDOVER_FADE
+        )
+        mix.write(mixed)
         mix.under = tail
+    elif bumper.music is None:
+        mix.write(speech)
+    else:
+        if not intro and speech.size:  # the outro's speech comes first, music after
+            mix.write(join([speech, silence(0.3)]))
+        _play_music(mix, script, bumper, hold if intro else None)
 
 
 def mixdown(

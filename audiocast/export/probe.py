@@ -29,10 +29,15 @@ _CHUNK_SECONDS = 1.0
 FloatArray32 = npt.NDArray[np.float32]
 
 
-def decode_frames(path: Path, rate: int, channels: int, seconds: float) -> Iterator[FloatArray32]:
+def decode_frames(
+    path: Path, rate: int, channels: int, seconds: float, duration: float | None = None
+) -> Iterator[FloatArray32]:
     """The file's first audio stream decoded by ffmpeg, as ``(frames, channels)`` float32
-    chunks of about ``seconds`` each; raises ``AudioError`` when ffmpeg cannot decode it."""
+    chunks of about ``seconds`` each (only its first ``duration`` seconds when given); raises
+    ``AudioError`` when ffmpeg cannot decode it."""
     args = ["-f", "f32le", "-acodec", "pcm_f32le", "-ar", str(rate), "-ac", str(channels)]
+    if duration is not None:
+        args = ["-t", f"{duration:.6f}", *args]
     with _decoder(path, args) as out:
         yield from _chunks(out, rate, channels, seconds)
 

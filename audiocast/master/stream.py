@@ -195,11 +195,15 @@ class MasteringStream:
     def music(self, audio: Samples) -> Samples:
         """Intro/outro music levelled to sit :data:`MUSIC_UNDER_DB` under the speech."""
         if self.mastering.enabled and audio.size:
-            measured = measure(audio, self.rate)
-            if measured.integrated is not None:
-                gain = gain_db(measured.integrated, self.target + MUSIC_UNDER_DB)
-                audio = apply_gain(audio, gain)
+            audio = apply_gain(audio, self.music_gain(measure(audio, self.rate).integrated))
         return audio
+
+    def music_gain(self, loudness: float | None) -> float:
+        """The gain (dB) that :meth:`music` gives music of integrated ``loudness`` (LUFS): for
+        music too long to hold, measured and then levelled block by block."""
+        if not self.mastering.enabled or loudness is None:
+            return 0.0
+        return gain_db(loudness, self.target + MUSIC_UNDER_DB)
 
     def place(self, utterance: Utterance, start: float, audio: Samples) -> None:
         """Record that ``audio`` (already levelled) of ``utterance`` starts at ``start`` s."""
