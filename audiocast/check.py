@@ -9,6 +9,7 @@ Each finding has a stable ``code``:
 * ``unknown-cast``: a ``cast:`` entry that names no speaker of the script.
 * ``ambiguous-layout``: two layouts of speaker labels explain the document almost equally well.
 * ``narration-only``: lines shaped like speaker names, yet no turn: all of it would be narrated.
+* ``lost-words``: words of the script that would not reach the engine (a render refuses).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Finding, Script
+from .normalize import lexicon_for
+from .normalize.coverage import lost_word_findings
 from .parse import load_script
 from .parse.explain import layout_findings
 
@@ -114,8 +117,9 @@ def _unknown_cast(script: Script, path: str) -> list[Finding]:
     ]
 
 
-def check_script(script: Script) -> list[Finding]:
-    """Every finding for ``script``, in line order."""
+def check_script(script: Script, lexicon: Path | None = None) -> list[Finding]:
+    """Every finding for ``script`` (spoken with its own lexicon and ``lexicon``), in line
+    order."""
     path = _where(script)
     findings: list[Finding] = []
     if not script.turns:
@@ -143,6 +147,7 @@ def check_script(script: Script) -> list[Finding]:
     findings += _similar_labels(script, path)
     findings += _unknown_cast(script, path)
     findings += layout_findings(script, path)
+    findings += lost_word_findings(script, path, lexicon_for(script, lexicon))
     return sorted(findings, key=lambda f: f.line)
 
 

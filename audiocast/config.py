@@ -27,6 +27,7 @@ KNOWN = {
     "speakers",
     "aliases",
     "engine",
+    "allow_lost_words",
 }
 
 
@@ -43,6 +44,8 @@ class RenderConfig:
     """``speakers:``/``aliases:``: how the script's labels are read."""
     engine: str | None = None
     """``engine:``: the speech engine, below ``--engine`` and above the script's own."""
+    allow_lost_words: bool = False
+    """``allow_lost_words: true``: as ``--allow-lost-words``."""
 
 
 def bumper_from_option(value: str | Mapping[str, Any], base: Path | None = None) -> Bumper:
@@ -101,6 +104,9 @@ def load_config(path: Path) -> RenderConfig:
                 f"'{key}' must be an audio file, a text, or {{audio: ..., text: ...}}",
                 **where(key),
             )
+    allow_lost_words = data.get("allow_lost_words", False)
+    if not isinstance(allow_lost_words, bool):
+        raise InputError("'allow_lost_words' must be true or false", **where("allow_lost_words"))
     loudness = data.get("loudness")
     if loudness is not None:
         loudness = LOUDNESS.check(loudness, "loudness", **where("loudness"))
@@ -116,6 +122,7 @@ def load_config(path: Path) -> RenderConfig:
         lexicon=Path(_path(str(data["lexicon"]), base)) if data.get("lexicon") else None,
         parse=options_from_mapping(data, path),
         engine=str(data["engine"]) if data.get("engine") else None,
+        allow_lost_words=allow_lost_words,
     )
 
 

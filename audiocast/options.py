@@ -51,6 +51,9 @@ class RenderOptions:
     """Render only segments ``a..b`` (1-based numbers as ``audiocast parse`` shows them)."""
     bitrate: int = 96
     progress: Progress | None = None
+    allow_lost_words: bool = False
+    """Render even when words of the script would not reach the engine (``--allow-lost-words``):
+    they become warnings instead of an error before synthesis."""
 
 
 def first_set(*values: T | None) -> T:

@@ -114,6 +114,17 @@ def _sentences_and_cues(paragraph: str) -> list[str | InlineCue]:
     return out
 
 
+def spoken_sentences(text: str, lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
+    """Each sentence of ``text`` as written and as :func:`build_plan` sends it to the engine
+    (what ``audiocast check`` reads, with no voices cast)."""
+    return [
+        (sentence, normalize(sentence, lexicon).strip())
+        for paragraph in PARAGRAPH_BREAK.split(text)
+        for sentence in _sentences_and_cues(paragraph)
+        if isinstance(sentence, str)
+    ]
+
+
 def speech_units(text: str) -> list[str]:
     """Sentences to speak one clip each; whitespace-only pieces dropped."""
     return [s.strip() for s in split_sentences(text) if s.strip()]

@@ -16,6 +16,7 @@ from .export.tags import read_cover
 from .mix import decode_file
 from .model import AUDIO_EXTENSIONS, Bumper, Script, VoiceProfile
 from .normalize import lexicon_for
+from .normalize.coverage import refuse_lost_words
 from .options import RenderOptions
 from .plan import Plan, build_plan
 from .synth.base import engine_pool, get_synthesizer
@@ -187,4 +188,6 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan]:
     )
     if not plan.requests:
         raise ScriptError("nothing to say in the chosen segments", path=script.source)
+    if not options.allow_lost_words:
+        refuse_lost_words(script, plan, lexicon)  # before minutes of speech, not after
     return casting, plan

@@ -66,7 +66,7 @@ def test_lost_words_finds_what_a_rule_ate_and_ignores_what_rules_rewrite() -> No
     assert lost_words("Call Petrova", "Call peh TROH vah", rewritten=["Petrova"]) == []
 
 
-def test_a_render_warns_when_words_never_reached_the_engine(
+def test_a_render_with_allow_lost_words_warns_when_words_never_reached_the_engine(
     tmp_path: Path, fake_voices: Path, write_script, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     script = write_script("---\ntitle: Words\n---\nAna: Every single word must be heard.\n")
@@ -83,6 +83,7 @@ def test_a_render_warns_when_words_never_reached_the_engine(
             use_intro=False,
             use_outro=False,
             use_cache=False,
+            allow_lost_words=True,
         ),
     )
     assert any("words not spoken" in w and "'heard'" in w for w in result.warnings)

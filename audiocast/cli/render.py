@@ -135,6 +135,11 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     metavar="DBFS",
     help="A low noise floor at this level (such as -60) under the episode.",
 )
+@click.option(
+    "--allow-lost-words",
+    is_flag=True,
+    help="Render even if words of the script would not be spoken (a warning, not an error).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @LAYOUT_OPTION
@@ -163,6 +168,7 @@ def render(
     gap: float | None,
     speaker_gap: float | None,
     room_tone: float | None,
+    allow_lost_words: bool,
     quiet: bool,
     as_json: bool,
     layout: str | None,
@@ -204,6 +210,7 @@ def render(
         only=_only(only),
         bitrate=bitrate,
         progress=progress,
+        allow_lost_words=allow_lost_words or config.allow_lost_words,
     )
     if click.get_current_context().find_root().params.get("debug"):
         from ..runtime import runtime_lines

@@ -121,7 +121,7 @@ def check_command(
             if fmt == "github":
                 click.echo(github_annotation(str(file), exc.line, exc.message))
             continue
-        findings = check_script(script)
+        findings = check_script(script, lexicon)
         if pronounce:
             from ..pronounce import pronounce_findings
 

@@ -23,6 +23,7 @@ CUE_WORDS = (
 # Words that are a cue only when alone in the brackets: "(break)" but not "(break it up)".
 CUE_ALONE = "silence|beat|break|end|static|applause|cheers|boos|smiles|nods|whispers|ph"
 _SIC = re.compile(r"\s*\[sic\]", re.I)  # an editor's mark, not a pause
+SIC = _SIC
 # The separators and the qualifier's words share no character, so a long run of commas or
 # colons cannot be split in many ways (it was exponential: 80 commas took 8 s).
 _CUE = re.compile(
@@ -42,6 +43,8 @@ _HTML = re.compile(
     r"\s*/?\s*>",
     re.I,
 )
+HTML_TAG = _HTML
+"""A real HTML tag, opening or closing, with its attributes: markup, never spoken."""
 _WRAPPED = re.compile(r"<([^\s<>]+)>")
 """An address in angle brackets, ``<ben@example.com>`` or ``<https://...>``: keep the address."""
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
