@@ -379,6 +379,94 @@ def case_lexicon_control_char(r: Runner) -> Outcome:
     return Outcome(f"{seconds:.1f} s of speech", seconds > 2.5)
 
 
+PEAK_RSS = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def _peak_rss_mb(r: Runner, *args: object) -> float | None:
+    """The peak RSS (MB) of ``audiocast ARGS`` and its children; ``None`` when it failed."""
+    done = subprocess.run(
+        [r.python, "-c", PEAK_RSS, *r.cmd(*args)], capture_output=True, text=True,
+        timeout=900, env=r.env, cwd=r.folder,
+    )  # fmt: skip
+    code, peak = done.stdout.split() if done.stdout.strip() else ("-1", "0")
+    return int(peak) / 1024 if code == "0" else None
+
+
+def _music_growth(r: Runner, kind: str, seconds: int, mp3: bool = False) -> Outcome:
+    """Peak RSS of a render whose ``kind`` music is ``seconds`` long, less that of 5 s."""
+    script = r.write("ep.txt", TWO_TURNS)
+    peaks = {}
+    for name, length in {"short": 5, "long": seconds}.items():
+        music = r.folder / f"{name}.{'mp3' if mp3 else 'wav'}"
+        made = subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+             f"sine=frequency=330:duration={length}:sample_rate=44100", "-ac", "1", str(music)],
+            capture_output=True, timeout=600,
+        )  # fmt: skip
+        if made.returncode != 0:
+            return Outcome("ffmpeg could not make the music file", False)
+        config = r.write(f"{name}.yaml", f"{kind}:\n  audio: {music}\n  text: Welcome.\n")
+        other = "--no-outro" if kind == "intro" else "--no-intro"
+        peak = _peak_rss_mb(r, "render", script, "--config", config, "-o",
+                            r.folder / f"{name}.mp3", "-q", "-j", "1", other)  # fmt: skip
+        if peak is None:
+            return Outcome(f"the render with {length} s of music failed", False)
+        peaks[name] = peak
+    growth = peaks["long"] - peaks["short"]
+    got = f"peak {peaks['long']:.0f} MB vs {peaks['short']:.0f} MB with 5 s of music"
+    return Outcome(got, growth < 60)
+
+
+def case_hour_long_intro_music(r: Runner) -> Outcome:
+    return _music_growth(r, "intro", 3600)
+
+
+def case_long_outro_music(r: Runner) -> Outcome:
+    return _music_growth(r, "outro", 600, mp3=True)
+
+
+LOSSY_CLI = (
+    "import runpy, sys\n"
+    "from audiocast import plan\n"
+    "real = plan.normalize\n"
+    "plan.normalize = lambda t, lex=None: real(t, lex).replace('second', '')\n"
+    "sys.argv = ['audiocast', *sys.argv[1:]]\n"
+    "runpy.run_module('audiocast', run_name='__main__')\n"
+)
+
+
+def case_words_lost_by_a_rule(r: Runner) -> Outcome:
+    script = r.write("ep.txt", TWO_TURNS)
+    out = r.folder / "ep.mp3"
+    if r.render(script, out).returncode != 0:
+        return Outcome("first render failed", False)
+    before = episode_set(out)
+    args = ["render", script, "-o", out, "-q", "--no-intro", "--no-outro", "-j", "1"]
+    done = subprocess.run(
+        [r.python, "-c", LOSSY_CLI, *map(str, args)], capture_output=True, text=True,
+        timeout=300, env=r.env, cwd=r.folder,
+    )  # fmt: skip
+    outcome = one_line(done)
+    named = f"{script}:6:" in done.stderr and "'second'" in done.stderr
+    kept = episode_set(out) == before
+    return Outcome(f"{outcome.got}; earlier set {'whole' if kept else 'CHANGED'}",
+                   outcome.ok and named and kept)  # fmt: skip
+
+
+def case_hostile_text_renders_whole(r: Runner) -> Outcome:
+    script = r.write("ep.txt", "---\ntitle: Marks\n---\n"
+                     "Ana: We know x < y and y > z, so write to <ben@example.com> today.\n\n"
+                     "Ben: VMware ran the zero\u200bwidth test, <em>twice</em>.\n")  # fmt: skip
+    checked = r.run("check", script)
+    done = r.render(script, r.folder / "ep.mp3")
+    got = f"check exit {checked.returncode}, render exit {done.returncode}"
+    return Outcome(got, checked.returncode == 0 and done.returncode == 0 and not done.stderr)
+
+
 CASES: list[tuple[str, str, Callable[[Runner], Outcome]]] = [
     ("script /dev/zero", "exit 2, one line", case_script_dev_zero),
     ("script endless pipe", "exit 2, one line", case_script_endless_pipe),
@@ -403,6 +491,10 @@ CASES: list[tuple[str, str, Callable[[Runner], Outcome]]] = [
     ("cache prune --max-size 0", "every entry removed", case_cache_prune),
     ("x < y and y > z", "every word said", case_angle_brackets_heard),
     ("lexicon value with NUL", "whole sentence said", case_lexicon_control_char),
+    ("words lost by a rule", "exit 2, one line, earlier set whole", case_words_lost_by_a_rule),
+    ("hostile text", "checked clean, rendered whole", case_hostile_text_renders_whole),
+    ("one-hour intro music (WAV)", "peak RSS within 60 MB of 5 s", case_hour_long_intro_music),
+    ("10-minute outro music (MP3)", "peak RSS within 60 MB of 5 s", case_long_outro_music),
 ]  # fmt: skip
 
 
