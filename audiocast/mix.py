@@ -127,8 +127,10 @@ def join(pieces: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(pieces).astype(np.float32, copy=False)
 
 
-MUSIC_BLOCK_SECONDS = 10.0
-"""Music is decoded and mixed this many seconds at a time: memory stays flat for any length."""
+MUSIC_BLOCK_SECONDS = 1.0
+"""Music is decoded and mixed this many seconds at a time: memory stays flat for any length.
+A block about a sentence long keeps the limiter's oversampled copies as small as a clip's
+(10 s blocks cost 65 MB more peak memory than the render without music)."""
 
 
 def music_blocks(path: Path, seconds: float | None = None) -> Iterator[np.ndarray]:

@@ -93,7 +93,8 @@ def test_an_outro_streams_its_music_to_the_end_in_blocks(
         write_script(SCRIPT), _options(tmp_path, fake_voices, outro=outro, use_intro=False)
     )
     assert result.duration > 120.0  # all of it plays
-    assert max(writes) <= MUSIC_BLOCK_SECONDS * SAMPLE_RATE + 1, max(writes) / SAMPLE_RATE
+    # Clips and the music in pieces of seconds: never the two minutes in one piece.
+    assert max(writes) / SAMPLE_RATE < 10.0, max(writes) / SAMPLE_RATE
 
 
 PEAK_RSS = """
