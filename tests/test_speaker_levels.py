@@ -76,7 +76,7 @@ def test_voices_of_different_levels_land_together_on_the_speech_target(tmp_path:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     reported = json.loads(done.stdout)["loudness"]["speakers"]
-    # The voices really differ as synthesized, and the deep one is the peakier.
+    # The voices really differ as synthesized (the narrator is the quieter, as in the example).
     assert reported["Guest"]["before"] - reported["Host"]["before"] > 2.0
     speakers = speaker_levels.speaker_levels(out)
     speech = speakers.pop("speech")
