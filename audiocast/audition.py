@@ -16,6 +16,8 @@ import numpy as np
 from .atomic import atomic_path
 from .errors import InputError
 from .export.audio import Encoder, check_output
+from .language import DEFAULT_LANGUAGE
+from .language_voices import language_pool, mismatches
 from .mix import join, read_wav, silence, trim_silence
 from .model import Gaps
 from .normalize import load_lexicon, normalize
@@ -29,6 +31,7 @@ from .voices import find_profile, load_profiles, require_folders, resolve_voice
 class SayResult:
     path: Path
     duration: float
+    warnings: tuple[str, ...] = ()
 
 
 def say_text(
@@ -41,8 +44,10 @@ def say_text(
     lexicon: Path | None = None,
     voices_dirs: Sequence[Path] = (),
     device: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> SayResult:
-    """Speak ``text`` with one voice into ``output`` (any format by its extension)."""
+    """Speak ``text`` with one voice into ``output`` (any format by its extension), read in
+    ``language``: the default voice is one of that language, numbers are said in it."""
     if not text.strip():
         raise InputError("nothing to say", hint="give the text to speak in quotes")
     check_output(output)
@@ -55,13 +60,16 @@ def say_text(
     try:
         pool, _ = engine_pool(synth, found, 1, voices_dirs)
         profiles = {name: p for name, p in pool.items() if p.engine == engine}
-        if voice == "narrator" and find_profile(voice, profiles) is None:
+        spoken_in = language_pool(synth, profiles, language, 1).profiles
+        profiles.update(spoken_in)
+        if voice == "narrator" and find_profile(voice, spoken_in) is None:
             # An engine's own pool (Piper) marks its narrator by role, not by name.
-            voice = next((n for n, p in profiles.items() if "narrator" in p.roles), voice)
+            voice = next((n for n, p in spoken_in.items() if "narrator" in p.roles), voice)
         profile = resolve_voice(voice, profiles, synth)
+        warnings = tuple(mismatches(synth, {"--voice": profile}, language))
         with tempfile.TemporaryDirectory(prefix="audiocast-say-") as tmp:
             for n, sentence in enumerate(speech_units(text)):
-                spoken = normalize(sentence, lex).strip()
+                spoken = normalize(sentence, lex, language).strip()
                 if not spoken:
                     continue
                 wav = Path(tmp) / f"{n}.wav"
@@ -79,4 +87,4 @@ def say_text(
     # The engine's own rate goes to the encoder, which resamples if the format needs it.
     with atomic_path(output) as tmp_out, Encoder(tmp_out, sample_rate) as encoder:
         encoder.write(audio)
-    return SayResult(output, audio.size / sample_rate)
+    return SayResult(output, audio.size / sample_rate, warnings)

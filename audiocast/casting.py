@@ -112,14 +112,18 @@ def cast(
     *,
     overrides_path: Path | None = None,
     strict: Collection[str] = (),
+    automatic: Mapping[str, VoiceProfile] | None = None,
 ) -> Casting:
     """Decide every speaker's voice and the narrator's (see the module docstring for the rules).
 
     ``engine`` checks engine voice ids in the cast and the voices of profiles made for it;
     without it only profile names can be cast. ``overrides_path`` names the ``--config`` file
     in errors about its entries; ``strict`` names the override keys (``--voice``) that must
-    match a speaker.
+    match a speaker. ``automatic`` (default ``profiles``) are the profiles automatic casting
+    picks from, such as those of the episode's language; explicit entries may name any.
     """
+    chosen_from = profiles if automatic is None else automatic
+    profiles = {**profiles, **chosen_from}
     speakers = _speakers(script)
     explicit = _explicit_cast(script, overrides, overrides_path)
     hints = speaker_hints(script)
@@ -153,13 +157,13 @@ def cast(
     if narrator_key is not None:
         narrator = resolve("narrator", narrator_key)
     else:
-        narrator = _default_narrator(profiles)
+        narrator = _default_narrator(chosen_from)
         _check(narrator, engine)
 
     taken = {p.name for p in voices.values()} | {narrator.name}
     pool = [
         p
-        for p in sorted(profiles.values(), key=lambda p: _natural(p.name))
+        for p in sorted(chosen_from.values(), key=lambda p: _natural(p.name))
         if p.name != narrator.name and "narrator" not in p.roles
     ]
     hosts = [name for name, _, role in speakers if role in HOST_ROLES and name not in voices]

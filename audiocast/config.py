@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .language import checked_tag
 from .limits import GAP, LOUDNESS
 from .model import AUDIO_EXTENSIONS, Bumper, Gaps
 from .parse.options import ParseOptions, options_from_mapping
@@ -28,6 +29,7 @@ KNOWN = {
     "aliases",
     "engine",
     "allow_lost_words",
+    "language",
 }
 
 
@@ -46,6 +48,8 @@ class RenderConfig:
     """``engine:``: the speech engine, below ``--engine`` and above the script's own."""
     allow_lost_words: bool = False
     """``allow_lost_words: true``: as ``--allow-lost-words``."""
+    language: str | None = None
+    """``language:``: the episode's language, below ``--language`` and above the script's."""
 
 
 def bumper_from_option(value: str | Mapping[str, Any], base: Path | None = None) -> Bumper:
@@ -123,6 +127,9 @@ def load_config(path: Path) -> RenderConfig:
         parse=options_from_mapping(data, path),
         engine=str(data["engine"]) if data.get("engine") else None,
         allow_lost_words=allow_lost_words,
+        language=checked_tag(data["language"], "language", **where("language"))
+        if data.get("language") is not None
+        else None,
     )
 
 

@@ -19,6 +19,8 @@ class RenderOptions:
     """Episode path; its extension picks the format. Default ``output/<slug>.mp3``."""
     engine: str | None = None
     """The speech engine; ``None``: the script's ``engine:``, else pyttsx3 (``chosen_engine``)."""
+    language: str | None = None
+    """The episode's language tag; ``None``: the script's ``language:``, else ``en``."""
     device: str | None = None
     """Where the engine runs (``cuda`` for Piper with onnxruntime-gpu); ``None``: its default."""
     jobs: int | None = None

@@ -26,6 +26,7 @@ from .export.loudness import settle_loudness
 from .export.page import page_for_render, page_path, stage_page
 from .export.sidecars import sidecar_paths, stage_sidecars
 from .export.tags import EpisodeTags, duration_of, write_tags
+from .language import with_language
 from .leftovers import SYNTH_PREFIX, owned_prefix
 from .master import LoudnessReport
 from .master.stream import Mastering, MasteringStream
@@ -105,6 +106,7 @@ def render(
     """
     options = options or RenderOptions()
     script = source if isinstance(source, Script) else load_script(source)
+    script = with_language(script, options.language)
     options = dataclasses.replace(options, engine=chosen_engine(script, options.engine))
     output = options.output or default_output(script)
     if output.is_dir() and output.suffix.lower() not in FORMATS:

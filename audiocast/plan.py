@@ -142,6 +142,7 @@ def build_plan(
 ) -> Plan:
     """Lay out ``script`` (or only the segment indexes in ``segments``) with its bumpers."""
     gaps = gaps or Gaps()
+    language = script.metadata.language
     items: list[Item] = []
 
     def utterances(
@@ -170,7 +171,7 @@ def build_plan(
                     elif sentence.caption:
                         sound = f"{sound} {sentence.caption}".strip()
                     continue
-                spoken = normalize(sentence, lexicon).strip()
+                spoken = normalize(sentence, lexicon, language).strip()
                 if not spoken:
                     continue
                 shown = f"{sound} {sentence}" if sound else sentence

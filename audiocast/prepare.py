@@ -9,10 +9,12 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .announce import default_intro, default_outro
+from .announce import default_intro, default_outro, unannounced
 from .casting import Casting, cast
 from .errors import InputError, ScriptError, VoiceError
 from .export.tags import read_cover
+from .language import chosen_language
+from .language_voices import language_pool, mismatches
 from .mix import decode_file
 from .model import AUDIO_EXTENSIONS, Bumper, Script, VoiceProfile
 from .normalize import lexicon_for
@@ -45,6 +47,7 @@ def cast_script(
     engine: str = "pyttsx3",
     voices_dirs: Sequence[Path] = (),
     shared: Mapping[str, str] | None = None,
+    language: str | None = None,
 ) -> Casting:
     """Who speaks with which voice: the script's ``voices/`` folder, then ``voices_dirs``.
 
@@ -52,6 +55,7 @@ def cast_script(
     its own engine only, so rendering with another engine needs profiles for it (``--voices``).
     ``overrides`` (``--voice``) must each name a speaker; ``shared`` (a ``--config`` file's
     cast, which serves many episodes) may name speakers this script does not have.
+    Automatic casting picks voices of ``language`` (default: the script's ``language:``).
     """
     require_folders(voices_dirs)
     dirs = list(voices_dirs)
@@ -61,15 +65,22 @@ def cast_script(
     profiles = load_profiles(found)
     synth = get_synthesizer(engine)
     try:
-        profiles, notes = engine_pool(synth, profiles, len(script.speakers) + 1, found)
+        needed = len(script.speakers) + 1
+        profiles, notes = engine_pool(synth, profiles, needed, found)
+        usable = engine_profiles(profiles, engine)
+        spoken = chosen_language(script, language)
+        pool = language_pool(synth, usable, spoken, needed)
         wanted = dict(overrides or {})
         casting = cast(
             script,
-            engine_profiles(profiles, engine),
+            usable,
             {**(shared or {}), **wanted},
             synth,
             strict=tuple(wanted),
+            automatic=pool.profiles,
         )
+        chosen = {**casting.voices, "the narrator": casting.narrator}
+        notes += pool.notes + tuple(mismatches(synth, chosen, spoken))
     finally:
         synth.close()
     return dataclasses.replace(casting, warnings=casting.warnings + notes) if notes else casting
@@ -164,6 +175,7 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan]:
         engine=chosen_engine(script, options.engine),
         voices_dirs=options.voices_dirs,
         shared=options.shared_cast,
+        language=script.metadata.language,
     )
     lexicon = lexicon_for(script, options.lexicon)
     segments = _segments(script, options.only)
@@ -173,6 +185,9 @@ def prepare(script: Script, options: RenderOptions) -> tuple[Casting, Plan]:
             intro = options.intro or script.metadata.intro or default_intro(script)
         if options.use_outro:
             outro = options.outro or script.metadata.outro or default_outro(script)
+    silent = unannounced(script)
+    if silent and any(b is not None and b.audio == "sting" and not b.text for b in (intro, outro)):
+        casting = dataclasses.replace(casting, warnings=(*casting.warnings, silent))
     _check_bumper(script, intro, "intro")
     _check_bumper(script, outro, "outro")
     _check_chapters(script)

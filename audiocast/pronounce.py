@@ -100,7 +100,7 @@ def pronounce_findings(script: Script, lexicon_file: Path | None = None) -> list
     for segment in script.segments:
         if segment.kind == "cue":
             continue
-        for word in suspicious_words(segment.text, lexicon):
+        for word in suspicious_words(segment.text, lexicon, script.metadata.language):
             if word in seen:
                 continue
             seen.add(word)
@@ -113,9 +113,9 @@ def pronounce_findings(script: Script, lexicon_file: Path | None = None) -> list
     return findings
 
 
-def suspicious_words(text: str, lexicon: Lexicon | None = None) -> list[str]:
+def suspicious_words(text: str, lexicon: Lexicon | None = None, language: str = "en") -> list[str]:
     """The words of ``text`` still risky after the lexicon and the normalizer, in order."""
-    spoken = _PHONEMES.sub(" ", spoken_form(text, lexicon))
+    spoken = _PHONEMES.sub(" ", spoken_form(text, lexicon, language))
     return [w for w in (m.group(0) for m in _TOKEN.finditer(spoken)) if _is_suspicious(w)]
 
 

@@ -134,6 +134,19 @@ def _public_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value.strip()
 
 
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from ..language import checked_tag
+
+    return None if value is None else checked_tag(value, "--language")
+
+
+LANGUAGE_OPTION = click.option(
+    "--language",
+    callback=_language,
+    metavar="CODE",
+    help="The episode's language (de, fr-FR, en-GB): its voices and how numbers are read "
+    "[default: the config's or script's language:, else en].",
+)
 VOICE_OPTION = click.option(
     "--voice",
     "voice_overrides",

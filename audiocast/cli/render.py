@@ -28,6 +28,7 @@ from .app import (
     DEVICE_OPTION,
     ENGINE_OPTION,
     JOBS_OPTION,
+    LANGUAGE_OPTION,
     LAYOUT_OPTION,
     LEXICON_OPTION,
     VOICE_OPTION,
@@ -85,6 +86,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @VOICE_OPTION
 @VOICES_OPTION
 @ENGINE_OPTION
+@LANGUAGE_OPTION
 @DEVICE_OPTION
 @JOBS_OPTION
 @CACHE_DIR_OPTION
@@ -150,6 +152,7 @@ def render(
     voice_overrides: tuple[str, ...],
     voices_dirs: tuple[Path, ...],
     engine: str | None,
+    language: str | None,
     device: str | None,
     jobs: int | None,
     cache_dir: Path | None,
@@ -188,6 +191,7 @@ def render(
     options = RenderOptions(
         output=_output_path(output),
         engine=engine or config.engine,
+        language=language or config.language,
         device=device,
         jobs=jobs,
         cache_dir=cache_dir,
@@ -255,6 +259,7 @@ def render(
     help="Clip file; the extension picks the format.",
 )
 @ENGINE_OPTION
+@LANGUAGE_OPTION
 @DEVICE_OPTION
 @click.option(
     "--rate", type=within(limits.RATE_SCALE), default=1.0, show_default=True, help="Speed factor."
@@ -266,6 +271,7 @@ def say(
     voice: str,
     output: Path,
     engine: str | None,
+    language: str | None,
     device: str | None,
     rate: float,
     lexicon: Path | None,
@@ -273,6 +279,7 @@ def say(
 ) -> None:
     """Speak TEXT with one voice into a file, for auditioning a voice or a pronunciation."""
     from ..audition import say_text
+    from ..language import DEFAULT_LANGUAGE
     from ..synth.choice import chosen_engine
 
     result = say_text(
@@ -284,7 +291,10 @@ def say(
         rate=rate,
         lexicon=lexicon,
         voices_dirs=voices_dirs,
+        language=language or DEFAULT_LANGUAGE,
     )
+    for warning in result.warnings:
+        click.echo(f"audiocast: warning: {warning}", err=True)
     click.echo(f"wrote {result.path} ({result.duration:.2f} s)")
 
 

@@ -64,9 +64,10 @@ def parse_command(
         from ..normalize import lexicon_for, spoken_form
 
         lex = lexicon_for(script, lexicon)
+        language = script.metadata.language
 
         def say(segment: Segment) -> str:
-            return "" if segment.kind == "cue" else spoken_form(segment.text, lex)
+            return "" if segment.kind == "cue" else spoken_form(segment.text, lex, language)
 
     if as_json:
         text = json.dumps(script_to_dict(script, say), ensure_ascii=False, indent=2)

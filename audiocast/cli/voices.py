@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from .app import (
     CONFIG_OPTION,
     ENGINE_OPTION,
+    LANGUAGE_OPTION,
     VOICE_OPTION,
     VOICES_OPTION,
     cli,
@@ -113,6 +114,7 @@ def voices_add(name: str, base_url: str | None) -> None:
 @VOICE_OPTION
 @VOICES_OPTION
 @ENGINE_OPTION
+@LANGUAGE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cast_command(
     script: Path,
@@ -120,9 +122,11 @@ def cast_command(
     voice_overrides: tuple[str, ...],
     voices_dirs: tuple[Path, ...],
     engine: str | None,
+    language: str | None,
     as_json: bool,
 ) -> None:
     """Show which voice each speaker of SCRIPT gets."""
+    from ..language import chosen_language
     from ..prepare import cast_script
     from ..report import casting_lines, casting_to_dict
     from ..synth.choice import chosen_engine
@@ -135,6 +139,7 @@ def cast_command(
         engine=chosen_engine(parsed, engine, config.engine),
         voices_dirs=config.voices_dirs + tuple(voices_dirs),
         shared=config.cast,
+        language=chosen_language(parsed, language, config.language),
     )
     if as_json:
         click.echo(json.dumps(casting_to_dict(casting), indent=2))

@@ -5,6 +5,11 @@ output. Order matters and is fixed: markup and unspeakable characters go first, 
 pronunciation lexicon (so a producer's entry always wins), then links, stage directions,
 word shapes (Roman numerals, versions, ``10x``), abbreviations, numbers and punctuation.
 
+Most rules are English: spoken links ("dot com"), word shapes, abbreviations ("Dr." ->
+"Doctor"), dates, money, units and ordinals. For another ``language`` they are skipped (the
+engine's voice of that language reads those marks its own way) and only whole numbers are
+rewritten, by num2words in that language ("21" -> "einundzwanzig").
+
     >>> normalize("Dr. Ivanova won $5.2 billion in 1999.")
     'Doctor Ivanova won five point two billion dollars in nineteen ninety-nine.'
 """
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from ..language import is_english, num2words_language
 from . import abbreviations, numbers, typography, wordforms
 from .lexicon import Lexicon, lexicon_for, load_lexicon
 from .pauses import DEFAULT_PAUSE, pause_for_cue
@@ -64,27 +70,32 @@ class _Protector:
         return text
 
 
-def normalize(text: str, lexicon: Lexicon | None = None) -> str:
-    """The spoken form of one sentence or segment text.
+def normalize(text: str, lexicon: Lexicon | None = None, language: str = "en") -> str:
+    """The spoken form of one sentence or segment text, in ``language`` (a BCP 47 tag).
 
     Never raises on any string; returns ``""`` for text with nothing to say (``"(laughs)"``).
     Phoneme entries of the lexicon come through verbatim as ``[[...]]``.
     """
+    english = is_english(language)
     text = typography.drop_unspeakable(text)
-    text = typography.strip_markup(text)
+    text = typography.strip_markup(text, english=english)
     text = typography.apostrophes(text)
     protect = _Protector()
     if lexicon:
         text = lexicon.apply(text, protect)
-    addresses = typography.find_addresses(text)
-    for start, end, spoken in reversed(addresses):
-        text = text[:start] + protect(spoken) + text[end:]
+    if english:
+        addresses = typography.find_addresses(text)
+        for start, end, spoken in reversed(addresses):
+            text = text[:start] + protect(spoken) + text[end:]
     text = typography.stage_directions(text)
-    text = typography.slashes(text)
-    text = wordforms.expand(text)
-    text = abbreviations.expand(text)
-    text = numbers.expand(text)
-    text = typography.punctuation(text)
+    if english:
+        text = typography.slashes(text)
+        text = wordforms.expand(text)
+        text = abbreviations.expand(text)
+        text = numbers.expand(text)
+    else:
+        text = numbers.whole_numbers(text, num2words_language(language))
+    text = typography.punctuation(text, english=english)
     text = protect.restore(text)
     return _tidy(text)
 
@@ -99,7 +110,7 @@ def _tidy(text: str) -> str:
     return text.strip()
 
 
-def spoken_form(text: str, lexicon: Lexicon | None = None) -> str:
+def spoken_form(text: str, lexicon: Lexicon | None = None, language: str = "en") -> str:
     """A whole segment as it will be said: each sentence normalized, as the renderer does."""
-    spoken = (normalize(sentence, lexicon).strip() for sentence in split_sentences(text))
+    spoken = (normalize(sentence, lexicon, language).strip() for sentence in split_sentences(text))
     return " ".join(s for s in spoken if s)

@@ -131,6 +131,30 @@ _NAMED = re.compile(r"(?<![\w/])(24/7|9/11|7/7)(?![\w/])")
 _CARDINAL = re.compile(rf"(?<![\w.,/])({_NUM})(?![\w/]|[.,]\d)")
 
 
+# Another language's whole numbers: not next to a decimal or thousands mark, a sign, a slash, a
+# colon or letters, and not before "." and a word (a German "21. Mai" is an ordinal).
+_WHOLE = re.compile(r"(?<![\w.,/:+−-])(\d{1,15})(?![\w/:%]|[.,]\d|\.\s*\w)")
+
+
+def whole_numbers(text: str, lang: str | None) -> str:
+    """Whole numbers in ``text`` as num2words says them in ``lang`` (its code, ``de``, ``fr_CH``);
+    everything else (decimals, dates, money, ordinals) is left to the engine's own reading, as
+    is every number when num2words has no such language (``lang`` is ``None``)."""
+    if lang is None or not any(c.isdigit() for c in text):
+        return text
+
+    def words(m: re.Match[str]) -> str:
+        digits_ = m.group(1)
+        if len(digits_) > 1 and digits_.startswith("0"):
+            return digits_
+        try:
+            return str(num2words(int(digits_), lang=lang)).replace(",", "")
+        except (NotImplementedError, OverflowError, ValueError, KeyError):
+            return digits_
+
+    return _WHOLE.sub(words, text)
+
+
 def cardinal(number: str) -> str:
     """``"1,200,000"`` -> ``"one million two hundred thousand"``; ``"3.05"`` -> ``"three point
     zero five"``; long or zero-led digit strings are read digit by digit."""

@@ -93,25 +93,29 @@ _AND_OR = re.compile(r"\band/or\b", re.I)
 _AMPERSAND = re.compile(r"\s*&\s*")
 
 
-def strip_markup(text: str) -> str:
-    """Drop HTML tags and Markdown marks; a link or image keeps only its text."""
+def strip_markup(text: str, *, english: bool = True) -> str:
+    """Drop HTML tags and Markdown marks; a link or image keeps only its text. ``english``:
+    ``#5`` and ``<`` become English words; other languages keep the sign for their voice."""
     if "&" in text:
         text = _ENTITY.sub(_entity, text)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _HTML.sub(" ", text)
-    text = angle_brackets(text)
+    text = angle_brackets(text, english=english)
     text = _HEADING.sub("", text)
-    text = _HASH_NUMBER.sub("number ", text)
+    if english:
+        text = _HASH_NUMBER.sub("number ", text)
     return _EMPHASIS.sub("", text)
 
 
-def angle_brackets(text: str) -> str:
+def angle_brackets(text: str, *, english: bool = True) -> str:
     """What is left of ``<`` and ``>`` once real tags are gone, as words, never as markup."""
     if "<" not in text and ">" not in text:
         return text
     text = _WRAPPED.sub(r" \1 ", text)
     text = _QUOTE_MARK.sub("", text)
+    if not english:
+        return _COMPARISON.sub(lambda m: f" {m.group(1)} ", text)
     return _COMPARISON.sub(lambda m: _COMPARISON_WORDS.get(m.group(1), " "), text)
 
 
@@ -201,10 +205,11 @@ def apostrophes(text: str) -> str:
     return _APOSTROPHE.sub("'", text) if "’" in text or "‘" in text else text
 
 
-def punctuation(text: str) -> str:
-    """Quotes dropped; dashes, ellipses and parentheses become comma pauses."""
+def punctuation(text: str, *, english: bool = True) -> str:
+    """Quotes dropped; dashes, ellipses and parentheses become comma pauses; ``&`` is "and"
+    in English (another language's voice says its own word for it)."""
     text = _QUOTES.sub("", text)
     text = _ELLIPSIS.sub(", ", text)
     text = _DASH.sub(", ", text)
     text = _PARENS.sub(", ", text)
-    return _AMPERSAND.sub(" and ", text) if "&" in text else text
+    return _AMPERSAND.sub(" and ", text) if english and "&" in text else text

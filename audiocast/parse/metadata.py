@@ -70,6 +70,15 @@ def _bool(key: str, value: Any, path: str | Path, lines: Mapping[str, int]) -> b
     raise AssertionError
 
 
+def _language(value: Any, path: str | Path, lines: Mapping[str, int]) -> str:
+    from ..language import EXAMPLES, standard_tag
+
+    tag = standard_tag(value) if isinstance(value, str) else None
+    if tag is None:
+        _fail("language", f"{value!r} is not a language code", f"use {EXAMPLES}", path, lines)
+    return str(tag)
+
+
 def build_metadata(
     data: Mapping[str, Any], lines: Mapping[str, int], path: str | Path = "<text>"
 ) -> Metadata:
@@ -91,7 +100,7 @@ def build_metadata(
         elif key in ("cast", "pronounce"):
             fields[key] = _str_mapping(key, value, path, lines)
         elif key == "language":
-            fields[key] = _text(value) or "en"
+            fields[key] = _language(value, path, lines)
         elif key == "explicit":
             fields[key] = _bool(key, value, path, lines)
         else:
