@@ -71,6 +71,20 @@ def num2words_language(tag: str) -> str | None:
     return None
 
 
+def alpha3(tag: str) -> str:
+    """The ISO 639-2 code ID3 stores: ``"de-AT"`` -> ``"deu"``, ``"en-GB"`` -> ``"eng"``."""
+    try:
+        return str(langcodes.Language.get(tag).to_alpha3())
+    except (langcodes.tag_parser.LanguageTagError, LookupError, ValueError):
+        return primary(tag)
+
+
+def from_stored(value: str) -> str:
+    """A tag as read back from a file (ID3's ``deu``, Vorbis' ``de-AT``) as BCP 47 (``de``)."""
+    tag = standard_tag(value)
+    return tag if tag is not None else value
+
+
 def chosen_language(script: Script | None, *given: str | None) -> str:
     """The first of ``given`` that is set (``--language``, then the config's), else the
     script's ``language:``, else ``DEFAULT_LANGUAGE``; every value already checked."""

@@ -96,7 +96,8 @@ CONFIG_OPTION = click.option(
     "--config",
     "config_file",
     type=click.Path(path_type=Path),
-    help="YAML with render settings: cast, gaps, loudness, intro, outro, voices, lexicon.",
+    help="YAML with render settings: cast, gaps, loudness, intro, outro, voices, lexicon, "
+    "language.",
 )
 LAYOUT_OPTION = click.option(
     "--layout",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..model import Finding, Segment
 from .app import (
     CONFIG_OPTION,
+    LANGUAGE_OPTION,
     LAYOUT_OPTION,
     LEXICON_OPTION,
     cli,
@@ -95,6 +96,7 @@ def parse_command(
 @LEXICON_OPTION
 @LAYOUT_OPTION
 @CONFIG_OPTION
+@LANGUAGE_OPTION
 def check_command(
     files: tuple[Path, ...],
     stats: bool,
@@ -103,18 +105,23 @@ def check_command(
     lexicon: Path | None,
     layout: str | None,
     config_file: Path | None,
+    language: str | None,
 ) -> None:
     """Lint scripts before rendering: exit 0 if clean, 1 with findings, 2 if a file is unreadable.
 
     Findings print as FILE:LINE: message.
     """
+    from ..config import load_config
+    from ..language import with_language
+
     options = parse_options(layout, config_file)
+    given = [language, load_config(config_file).language if config_file else None]
     reports: list[dict[str, object]] = []
     errors: list[dict[str, object]] = []
     found = unreadable = False
     for file in files:
         try:
-            script = load_script(file, options)
+            script = with_language(load_script(file, options), *given)
         except InputError as exc:
             unreadable = True
             click.echo(f"audiocast: error: {exc}", err=True)

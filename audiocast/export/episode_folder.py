@@ -10,6 +10,7 @@ from typing import Any
 
 from ..atomic import atomic_path
 from ..errors import InputError
+from ..language import from_stored
 from .chapters import chapters_path
 from .tags import duration_of, read_embedded_cover, read_tags
 
@@ -47,6 +48,8 @@ class Episode:
     ``content``, ``guid`` as the script's front matter gave them."""
     cover: Path | None = None
     """The episode's artwork beside it (``NAME.jpg``/``.png``, or extracted from the file)."""
+    language: str | None = None
+    """The episode's language tag, as its transcripts' ``language`` attribute."""
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -116,6 +119,7 @@ def find_episodes(folder: Path) -> list[Episode]:
                 explicit=bool(tags.get("explicit")),
                 details=tags["audiocast"],
                 cover=episode_cover(audio),
+                language=from_stored(tags["language"]) if tags.get("language") else None,
             )
         )
     found.sort(key=lambda e: (e.published, e.audio.name))

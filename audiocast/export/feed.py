@@ -196,6 +196,8 @@ def _post_process(
             link = etree.SubElement(item, _podcast("transcript"))
             link.set("url", _url(base_url, path))
             link.set("type", kind)
+            if ep.language:
+                link.set("language", ep.language)
             if kind != "application/json":
                 link.set("rel", "captions")
         if ep.chapters is not None:

@@ -29,12 +29,12 @@ from markupsafe import Markup
 
 from ..atomic import atomic_path
 from ..errors import InputError
+from ..language import DEFAULT_LANGUAGE, from_stored
 from ..model import CaptionCue, Chapter
 from ..outputs import OutputSet
 from ..report import format_duration, format_size
 from .captions import caption_paths, to_vtt
 from .chapters import chapter_ends, chapters_path
-from .tag_tables import ISO639_2
 from .tags import (
     Cover,
     EpisodeTags,
@@ -239,10 +239,7 @@ def load_episode_page(episode: Path) -> EpisodePage:
 
 def _language(value: str | None) -> str:
     """A BCP 47 tag for ``<html lang>``: ID3 stores ISO 639-2 (``eng``), Vorbis what was given."""
-    if not value:
-        return "en"
-    two = {three: two for two, three in ISO639_2.items()}
-    return two.get(value.lower(), value)
+    return from_stored(value) if value else DEFAULT_LANGUAGE
 
 
 # ---- rendering -----------------------------------------------------------------------------

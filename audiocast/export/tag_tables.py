@@ -17,19 +17,12 @@ if TYPE_CHECKING:
 
 GENRE = "Podcast"
 
-ISO639_2 = {
-    "en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld", "pt": "por",
-    "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "ru": "rus",
-    "ja": "jpn", "zh": "zho", "ko": "kor", "ar": "ara", "hi": "hin", "tr": "tur", "el": "ell",
-}  # fmt: skip
-"""ID3 TLAN wants ISO 639-2: the few languages eSpeak speaks best; the rest pass through."""
-
 
 def _lang3(tags: EpisodeTags) -> str | None:
-    if not tags.language:
-        return None
-    base = tags.language.lower().replace("_", "-").split("-")[0]
-    return ISO639_2.get(base, base)
+    """ID3 TLAN wants ISO 639-2 (``deu`` for ``de-AT``)."""
+    from ..language import alpha3
+
+    return alpha3(tags.language) if tags.language else None
 
 
 def _artist(tags: EpisodeTags) -> str | None:
