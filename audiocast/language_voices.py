@@ -85,7 +85,9 @@ def language_pool(
     tags = {name: voice_language(p, voices) for name, p in profiles.items()}
     fits = _same_region if region(language) else speaks
     pool = {name: p for name, p in profiles.items() if fits(tags[name], language)}
-    if len(pool) < needed:
+    # A language with profiles of its own derives more from them when they run out, as
+    # English always has; voices are made for a language without any, or for a region.
+    if len(pool) < needed and (not pool or region(language)):
         for made in made_profiles(engine, voices, language, fits, needed - len(pool), pool):
             pool.setdefault(made.name, made)
     notes: list[str] = []

@@ -93,8 +93,12 @@ def test_a_german_script_renders_with_german_voices_and_numbers(
     page = result.page.read_text(encoding="utf-8") if result.page else ""
     assert '<html lang="de"' in page and 'srclang="de"' in page
     feed = build_feed(tmp_path, ShowSettings(title="Grüne Ecke"), "https://example.com/")
-    transcripts = etree.fromstring(feed).findall(".//{*}transcript")
+    channel = etree.fromstring(feed).find("channel")
+    assert channel is not None and channel.findtext("language") == "de"  # show.yaml has none
+    transcripts = channel.findall(".//{*}transcript")
     assert transcripts and {t.get("language") for t in transcripts} == {"de"}
+    english = build_feed(tmp_path, ShowSettings(title="S", language="en"), "https://e.com/")
+    assert etree.fromstring(english).findtext("channel/language") == "en"
 
 
 def test_a_language_no_voice_speaks_fails_before_synthesis(

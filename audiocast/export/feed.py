@@ -17,6 +17,8 @@ The show's settings are read in ``show_settings.py``, the episodes found in ``ep
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +27,7 @@ from lxml import etree
 
 from ..atomic import atomic_path
 from ..errors import InputError
+from ..language import DEFAULT_LANGUAGE
 from ..text_safety import xml_safe, xml_safe_fields
 from .episode_folder import Episode, find_episodes
 from .show_settings import (
@@ -67,6 +70,14 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
+def show_language(show: ShowSettings, episodes: Sequence[Episode]) -> str:
+    """The show's ``language:``, else the language most of its episodes are in, else ``en``."""
+    if show.language:
+        return show.language
+    spoken = Counter(ep.language for ep in reversed(episodes) if ep.language)
+    return spoken.most_common(1)[0][0] if spoken else DEFAULT_LANGUAGE
+
+
 def build_feed(
     episodes_dir: Path, show: ShowSettings, base_url: str, feed_url: str | None = None
 ) -> bytes:
@@ -95,7 +106,7 @@ def build_feed(
     # feedgen's channel <link> is the last link given: the self link goes first.
     fg.link(href=feed_url, rel="self")
     fg.link(href=show.link or base_url, rel="alternate")
-    fg.language(show.language)
+    fg.language(show_language(show, episodes))
     fg.generator("audiocast")
     if show.copyright:
         fg.copyright(show.copyright)

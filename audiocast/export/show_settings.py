@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..language import checked_tag
 from ..settings import load_yaml, read_text_file
 from ..suggest import did_you_mean
 
@@ -35,7 +36,8 @@ class ShowSettings:
     """The show's website; defaults to the base URL."""
     image: str | None = None
     """URL of the show's artwork (Apple wants a 1400-3000 px square JPEG or PNG)."""
-    language: str = "en"
+    language: str | None = None
+    """``None``: the episodes' language (``feed.show_language``)."""
     category: str | None = None
     """Apple Podcasts category (required by Apple: a missing one is warned about)."""
     subcategory: str | None = None
@@ -135,6 +137,10 @@ def show_settings_from_dict(
         raise InputError("show settings need a title", path=path, hint="add 'title: My show'")
     if "category" in values:
         values["category"] = apple_category(values["category"], path, lines.get("category"))
+    if "language" in values:
+        values["language"] = checked_tag(
+            values["language"], "language", path, lines.get("language")
+        )
     if values.get("type", "episodic") not in ("episodic", "serial"):
         raise InputError(
             f"type must be episodic or serial, not {values['type']!r}",

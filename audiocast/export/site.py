@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from ..atomic import atomic_path, check_writable
 from ..errors import UsageError
 from .episode_folder import find_episodes
-from .feed import build_feed
+from .feed import build_feed, show_language
 from .page import (
     EpisodePage,
     asset,
@@ -120,7 +120,7 @@ def build_site(episodes_dir: Path, output: Path, show: ShowSettings, base_url: s
             environment()
             .get_template("index.html.j2")
             .render(
-                show=show,
+                show=dataclasses.replace(show, language=show_language(show, episodes)),
                 episodes=entries,
                 feed_url=feed_url,
                 artwork=artwork.name if artwork else None,
