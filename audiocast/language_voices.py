@@ -93,10 +93,13 @@ def language_pool(
     notes: list[str] = []
     if len(pool) < needed and region(language):
         others = {n: p for n, p in profiles.items() if speaks(tags[n], language) and n not in pool}
+        if not pool and not others:  # no voice of that region (de-AT): the language's voices
+            fallback = made_profiles(engine, voices, language, speaks, needed, pool)
+            others = {p.name: p for p in fallback}
         if others:
             notes.append(
                 f"only {len(pool)} voice(s) speak {language} of the {needed} needed: other "
-                f"{primary(language)} voices too ({', '.join(sorted(others)[:4])}...)"
+                f"{primary(language)} voices too ({', '.join(sorted(others)[:3])}...)"
             )
             pool.update(others)
     if not pool:

@@ -123,6 +123,9 @@ def test_en_gb_casting_picks_british_voices(espeak_voices: list) -> None:
     for voice in (*casting.voices.values(), casting.narrator):
         tag = _language_of(voice.voice_id, espeak_voices)
         assert primary(tag) == "en" and region(tag) == "GB", (voice.name, tag)
+    austrian = cast_script(script, language="de-AT")  # eSpeak has no Austrian voice
+    assert {primary(v.voice_id.partition("+")[0]) for v in austrian.voices.values()} == {"de"}
+    assert any("other de voices" in w for w in austrian.warnings)
     american = cast_script(script, language="en-US")
     assert {region(_language_of(v.voice_id, espeak_voices)) for v in american.voices.values()} == {
         "US"
