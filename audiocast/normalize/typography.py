@@ -95,7 +95,8 @@ _AMPERSAND = re.compile(r"\s*&\s*")
 
 def strip_markup(text: str, *, english: bool = True) -> str:
     """Drop HTML tags and Markdown marks; a link or image keeps only its text. ``english``:
-    ``#5`` and ``<`` become English words; other languages keep the sign for their voice."""
+    ``#5`` is "number 5" and ``<`` "less than"; another language's text loses the ``#`` and
+    keeps ``<`` for its voice to read."""
     if "&" in text:
         text = _ENTITY.sub(_entity, text)
     text = _IMAGE.sub(r"\1", text)
