@@ -72,7 +72,9 @@ def test_a_render_with_allow_lost_words_warns_when_words_never_reached_the_engin
     script = write_script("---\ntitle: Words\n---\nAna: Every single word must be heard.\n")
     real = plan_module.normalize
     # A rule that eats words, as the angle-bracket rule once did: the captions still show them.
-    monkeypatch.setattr(plan_module, "normalize", lambda t, lex=None: real(t, lex)[:10])
+    monkeypatch.setattr(
+        plan_module, "normalize", lambda t, lex=None, language="en": real(t, lex, language)[:10]
+    )
     result = render(
         script,
         RenderOptions(
