@@ -102,7 +102,9 @@ def test_no_fixture_script_trips_the_check(name: str) -> None:
 def _eat_harbour(monkeypatch: pytest.MonkeyPatch) -> None:
     real = plan_module.normalize
     monkeypatch.setattr(
-        plan_module, "normalize", lambda t, lex=None: real(t, lex).replace("harbour", "")
+        plan_module,
+        "normalize",
+        lambda t, lex=None, language="en": real(t, lex, language).replace("harbour", ""),
     )
 
 
@@ -127,7 +129,7 @@ FAULTY_CLI = """
 import runpy, sys
 from audiocast import plan
 real = plan.normalize
-plan.normalize = lambda t, lex=None: real(t, lex).replace("harbour", "")
+plan.normalize = lambda t, lex=None, language="en": real(t, lex, language).replace("harbour", "")
 sys.argv = ["audiocast", *sys.argv[1:]]
 runpy.run_module("audiocast", run_name="__main__")
 """
