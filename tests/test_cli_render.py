@@ -4,6 +4,12 @@ files, exit codes and the one line printed on stderr."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import select
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -156,13 +162,55 @@ def webvtt_cues(path: Path) -> list:  # type: ignore[type-arg]
     return list(webvtt.read(str(path)))
 
 
-def test_quiet_prints_nothing_and_no_bar_off_a_terminal(tmp_path: Path) -> None:
+def _fake_render_args(tmp_path: Path, fake_voices: Path, name: str) -> list[str]:
     script = tmp_path / "s.txt"
-    script.write_text(ONE_TURN, "utf-8")
-    quiet = run("render", script, "-o", tmp_path / "q.mp3", "-q", *BARE)
-    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == ""
-    loud = run("render", script, "-o", tmp_path / "l.mp3", *BARE)
-    assert "synthesizing" not in loud.stderr and "\r" not in loud.stderr
+    script.write_text(TWO_SPEAKERS, "utf-8")
+    return ["render", str(script), "-o", str(tmp_path / f"{name}.wav"), "--engine", "fake",
+            "--voices", str(fake_voices), "--jobs", "1", "--no-sidecars", *BARE]  # fmt: skip
+
+
+def _render_on_a_terminal(*args: str) -> tuple[str, str]:
+    """``audiocast ARGS`` in a subprocess whose stderr is a pseudo-terminal: what it wrote on
+    stdout and on the terminal."""
+    leader, follower = os.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "audiocast", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
+    ) as proc:
+        os.close(follower)
+        seen = bytearray()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if select.select([leader], [], [], 1.0)[0]:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # EIO: every process holding the terminal has closed it
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        os.close(leader)
+        assert proc.wait(timeout=30) == 0, seen.decode(errors="replace")
+        assert proc.stdout is not None
+        return proc.stdout.read(), seen.decode(errors="replace")
+
+
+def test_the_bar_is_drawn_on_a_terminal_and_nowhere_else(tmp_path: Path, fake_voices: Path) -> None:
+    printed, on_terminal = _render_on_a_terminal(*_fake_render_args(tmp_path, fake_voices, "tty"))
+    assert printed.startswith("wrote ")
+    # click redraws the line with a carriage return; the last frame is the full bar.
+    frames = [f for f in on_terminal.replace("\r\n", "\n").split("\r") if "synthesizing" in f]
+    assert len(frames) >= 2, on_terminal
+    assert re.search(r"synthesizing\s+\[#{36}\]\s+100%", frames[-1]), frames[-1]
+    assert "LUFS (target" in on_terminal
+    piped = run(*_fake_render_args(tmp_path, fake_voices, "pipe")).stderr  # stderr: not a TTY
+    assert "LUFS (target" in piped
+    assert "synthesizing" not in piped and "\r" not in piped and "#" not in piped
+    quiet = _render_on_a_terminal(*_fake_render_args(tmp_path, fake_voices, "quiet"), "-q")
+    assert quiet == ("", "")
 
 
 def test_info_and_feed(tmp_path: Path) -> None:
