@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import uuid
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -75,7 +76,10 @@ def test_feed_has_what_apple_requires(episodes: Path) -> None:
     # feedgen drops image URLs that do not end in .jpg/.png; this one must survive.
     assert channel.find("itunes:image", NS).get("href") == SHOW.image
     assert channel.findtext("itunes:owner/itunes:email", namespaces=NS) == "ada@example.org"
-    assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "feed.xml")
+    # The spec's recipe worked by hand: its namespace, the feed URL without "https://".
+    spec_namespace = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+    expected_guid = str(uuid.uuid5(spec_namespace, "example.org/pod/feed.xml"))
+    assert channel.findtext("podcast:guid", namespaces=NS) == expected_guid
     assert channel.findtext("podcast:locked", namespaces=NS) == "no"
 
     items = channel.findall("item")
@@ -84,9 +88,15 @@ def test_feed_has_what_apple_requires(episodes: Path) -> None:
         enclosure = item.find("enclosure")
         name = enclosure.get("url").rsplit("/", 1)[1].replace("%20", " ")
         assert int(enclosure.get("length")) == os.path.getsize(episodes / name)
-        assert item.findtext("itunes:explicit", namespaces=NS) in ("true", "false")
-        assert item.find("guid").text
-        assert int(item.findtext("itunes:duration", namespaces=NS)) > 0
+        guid = item.find("guid")
+        assert uuid.UUID(guid.text).version == 5 and guid.get("isPermaLink") == "false"
+    # The fixture's tones last 3.0, 2.0 and 1.0 s; only "Second" is tagged explicit.
+    assert [i.findtext("itunes:duration", namespaces=NS) for i in items] == ["3", "2", "1"]
+    assert [i.findtext("itunes:explicit", namespaces=NS) for i in items] == [
+        "true",
+        "false",
+        "false",
+    ]
     second, first, undated = items
     assert second.find("enclosure").get("type") == "audio/ogg"
     assert second.find("enclosure").get("url") == BASE + "ep%202.ogg"
@@ -95,7 +105,6 @@ def test_feed_has_what_apple_requires(episodes: Path) -> None:
     assert first.findtext("description") == "The first."
     assert parsedate_to_datetime(first.findtext("pubDate")).date().isoformat() == "2026-11-01"
     assert parsedate_to_datetime(undated.findtext("pubDate")).timestamp() == 1_790_000_000
-    assert first.findtext("itunes:duration", namespaces=NS) == "2"
 
 
 def test_feed_links_transcripts_and_chapters(episodes: Path) -> None:
@@ -116,10 +125,14 @@ def test_feed_links_transcripts_and_chapters(episodes: Path) -> None:
 
 def test_guids_are_stable_and_distinct(episodes: Path) -> None:
     one = _parse(build_feed(episodes, SHOW, BASE))
-    two = _parse(build_feed(episodes, SHOW, "https://mirror.example.net/"))
+    spec_feed = "https://mp3s.nashownotes.com/pc20rss.xml"
+    two = _parse(build_feed(episodes, SHOW, "https://mirror.example.net/", feed_url=spec_feed))
     guids = [g.text for g in one.iter("guid")]
     assert len(set(guids)) == 3
     assert guids == [g.text for g in two.iter("guid")]
+    # The feed's own podcast:guid follows its address: the spec's example value for this one.
+    spec_guid = "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    assert two.findtext("channel/podcast:guid", namespaces=NS) == spec_guid
 
 
 def test_write_feed_is_atomic_and_explicit_shows_are_true(episodes: Path) -> None:
