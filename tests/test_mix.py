@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +26,11 @@ def rms(x: np.ndarray) -> float:
 
 
 def test_default_gaps_leave_more_room_at_a_change_of_speaker() -> None:
-    gaps = Gaps()
-    assert gaps.speaker_change > gaps.paragraph >= gaps.sentence > 0
+    # The defaults are a promise to users: the table in docs/production.md, key for key.
+    doc = (Path(__file__).parents[1] / "docs" / "production.md").read_text("utf-8")
+    table = {k: float(v) for k, v in re.findall(r"^ *\| `(\w+)` \| ([\d.]+) \|", doc, re.M)}
+    assert table == dataclasses.asdict(Gaps())
+    assert table["speaker_change"] > table["paragraph"] > table["sentence"]
 
 
 def test_silence_and_join() -> None:

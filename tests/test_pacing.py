@@ -13,10 +13,14 @@ from audiocast.parse import parse_text
 from audiocast.pipeline import cast_script
 from audiocast.plan import Pause, Utterance, build_plan
 
-GAPS = Gaps()
+# Every key a different length, so a gap taken from the wrong key shows.
+GAPS = Gaps(
+    sentence=0.11, paragraph=0.22, speaker_change=0.33, quick=0.44, topic=0.55, handover=0.66
+)
 
 
 def _gaps(text: str, voices: Path, **kw: object) -> list[tuple[str, float]]:
+    """(text, gap) of every utterance; ``Gaps()`` unless ``gaps=`` is given."""
     script = parse_text(text)
     plan = build_plan(script, cast_script(script, engine="fake", voices_dirs=[voices]), **kw)  # type: ignore[arg-type]
     return [(i.text, round(i.gap, 2)) for i in plan.items if isinstance(i, Utterance)]
@@ -31,12 +35,23 @@ def test_gaps_adapt_to_the_conversation(fake_voices: Path) -> None:
         "Ann: Why then?\n\n"
         "Bo: Because the soil holds water better after the summer.\n",
         fake_voices,
+        gaps=GAPS,
     )
-    gaps = [g for _, g in said]
-    assert gaps[1] == GAPS.quick  # a quick answer to a question
-    assert gaps[2] == GAPS.quick  # after a one-word turn
-    assert gaps[3] == GAPS.speaker_change  # a full answer
-    assert len(set(gaps[1:])) > 1  # no longer one fixed gap
+    # quick (0.44): a short answer to a question, and after a one- or two-word turn ("Yes.",
+    # "Why then?"); speaker_change (0.33) before a full answer and after one.
+    assert [g for _, g in said] == [0.0, 0.44, 0.44, 0.33, 0.33, 0.44]
+
+
+def test_the_default_gaps_are_the_documented_ones(fake_voices: Path) -> None:
+    said = _gaps(
+        "Ann, HOST: Where do the oaks go? Near the fence.\n\nAnn: Tell me more.\n\n"
+        "Bo: We planted those later, once the ground had settled.\n\nAnn: Why?\n\n"
+        "Bo: Because the soil holds water.\n\n(BREAK)\n\nAnn: Now for something else.\n",
+        fake_voices,
+    )
+    # docs/production.md: sentence 0.3, paragraph 0.4, speaker_change 0.65, quick 0.3 (after
+    # the one-word "Why?"), topic 1.1 (after a break).
+    assert [g for _, g in said] == [0.0, 0.3, 0.4, 0.65, 0.65, 0.3, 1.1]
 
 
 def test_a_new_topic_gets_a_longer_breath(fake_voices: Path) -> None:
@@ -44,17 +59,19 @@ def test_a_new_topic_gets_a_longer_breath(fake_voices: Path) -> None:
         "Ann, HOST: First question, about oaks?\n\nBo: Oaks grow slowly.\n\n"
         "(BREAK)\n\nAnn: Now for something else entirely?\n\nBo: Sure.\n",
         fake_voices,
+        gaps=GAPS,
     )
-    assert dict(said)["Now for something else entirely?"] == GAPS.topic
-    assert GAPS.topic > GAPS.speaker_change > GAPS.quick
+    # topic (0.55) after the break; quick (0.44) for the short answers to the two questions.
+    assert [g for _, g in said] == [0.0, 0.44, 0.55, 0.44]
 
 
 def test_the_first_line_follows_the_intro_after_the_handover(fake_voices: Path) -> None:
     script = parse_text("Ann: Hello there.\n\nBo: Hi.\n")
     casting = cast_script(script, engine="fake", voices_dirs=[fake_voices])
-    plan = build_plan(script, casting, intro=default_intro(script))
-    first = next(i for i in plan.items if isinstance(i, Utterance) and i.segment is not None)
-    assert first.gap == GAPS.handover and 0.5 <= GAPS.handover <= 0.8
+    for gaps, handover in ((None, 0.6), (GAPS, 0.66)):  # docs/production.md: 0.6 by default
+        plan = build_plan(script, casting, intro=default_intro(script), gaps=gaps)
+        first = next(i for i in plan.items if isinstance(i, Utterance) and i.segment is not None)
+        assert first.gap == handover
 
 
 def test_sounds_are_kept_as_sdh_captions_and_a_cue_only_turn_stays(fake_voices: Path) -> None:
@@ -65,7 +82,7 @@ def test_sounds_are_kept_as_sdh_captions_and_a_cue_only_turn_stays(fake_voices: 
     assert all("[laughs]" not in i.request.text for i in plan.items if isinstance(i, Utterance))
     pauses = [i for i in plan.items if isinstance(i, Pause) and i.caption]
     assert [(p.caption, p.speaker) for p in pauses] == [("[laughs]", "Bo")]
-    assert pauses[0].seconds > 0
+    assert pauses[0].seconds == 0.6  # docs/production.md: a cue with no length of its own
 
 
 @pytest.mark.parametrize(
@@ -99,7 +116,7 @@ def test_ssml_break_lengths(tag: str, seconds: float) -> None:
 
 def test_an_ssml_break_is_a_pause_not_dropped(fake_voices: Path) -> None:
     said = _gaps('Ann: Wait for it. <break time="1.5s"/> Now.\n', fake_voices)
-    assert said == [("Wait for it.", 0.0), ("Now.", round(GAPS.sentence + 1.5, 2))]
+    assert said == [("Wait for it.", 0.0), ("Now.", 1.8)]  # the sentence gap, 0.3, and the break
 
 
 @pytest.mark.parametrize(
