@@ -111,7 +111,8 @@ def test_a_clip_of_implausible_duration_is_caught(
 ) -> None:
     done = render(script, tmp_path / "ep.mp3", fake_voices, faults={"short": ["marker"]})
     assert done.returncode == 1
-    assert "too short" in error_line(done) or "too-short" in done.stderr
+    line = error_line(done)
+    assert f"{script}:6: speech synthesis failed for Ben's turn (too-short): 'The second" in line
 
 
 def test_a_killed_worker_is_replaced(script: Path, tmp_path: Path, fake_voices: Path) -> None:

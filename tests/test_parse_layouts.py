@@ -287,7 +287,7 @@ def test_cli_explain_and_check_layout(tmp_path: Path) -> None:
     assert "Runner-up: labels" in out.output
     bad = runner.invoke(cli, ["check", "--layout", "labels", str(path)])
     assert bad.exit_code == 1
-    assert "narration-only" in bad.output or "look like speaker names" in bad.output
+    assert f"{path}:1: 5 lines look like speaker names but no turn was found" in bad.output
     config = tmp_path / "c.yaml"
     config.write_text("speakers:\n  Petra: Petra Novak\n", encoding="utf-8")
     named = runner.invoke(cli, ["parse", "--config", str(config), str(path)])
