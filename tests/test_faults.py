@@ -6,6 +6,7 @@ for it; the CLI runs in a subprocess where exit codes, stderr and signals are re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -171,11 +172,34 @@ def _state(pid: int) -> str:
         return "zombie"
 
 
+@contextlib.contextmanager
+def _read_only_folder(folder: Path) -> Iterator[Path]:
+    """A folder nobody may write into: mode 555, or, for root (whom modes do not stop), a
+    read-only tmpfs mounted there (skip when mounting is not allowed)."""
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        return
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"root, and cannot mount a read-only tmpfs: {made.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
 @pytest.mark.parametrize("where", ["under-a-file", "proc", "directory", "read-only"])
 def test_unwritable_output_fails_before_synthesis(
     script: Path, tmp_path: Path, fake_voices: Path, where: str
 ) -> None:
     log = tmp_path / "calls.jsonl"
+    stack = contextlib.ExitStack()
     if where == "under-a-file":
         out = script / "ep.mp3"  # its parent is a regular file
     elif where == "proc":
@@ -184,18 +208,18 @@ def test_unwritable_output_fails_before_synthesis(
         out = tmp_path / "ep.mp3"
         out.mkdir()
     else:
-        if os.geteuid() == 0:
-            pytest.skip("root writes into a read-only folder; see the other cases")
-        folder = tmp_path / "ro"
-        folder.mkdir()
-        folder.chmod(0o555)
-        out = folder / "ep.mp3"
-    done = render(script, out, fake_voices, faults={"log": str(log)})
-    assert done.returncode != 0
-    line = error_line(done)
+        out = stack.enter_context(_read_only_folder(tmp_path / "ro")) / "ep.mp3"
+    with stack:
+        done = render(script, out, fake_voices, faults={"log": str(log)})
+    assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    if where == "directory":
-        assert "directory" in line
+    said = {
+        "under-a-file": f"{script}: cannot write there: a file is in the way of the folder",
+        "proc": "/proc/audiocast-test: cannot create folder",
+        "directory": f"{out}: output path is a directory",
+        "read-only": f"{out.parent}: folder is not writable",
+    }[where]
+    assert error_line(done).startswith(f"audiocast: error: {said}")
     assert not log.exists()  # nothing was synthesized
 
 
