@@ -129,7 +129,9 @@ def test_a_clip_that_never_comes_fails_only_its_episode(
     error = result.outcomes[1].error or ""
     assert "ep1.txt:6:" in error and "kumquat" in error, error
     for outcome in (result.outcomes[0], result.outcomes[2]):
-        assert outcome.output is not None and decode(outcome.output).size > 0
+        # The episode on disk is as long as the outcome reports (decoded at 44.1 kHz).
+        assert outcome.output is not None and outcome.duration is not None
+        assert decode(outcome.output).size / 44_100 == pytest.approx(outcome.duration, abs=0.05)
 
 
 def test_feed_and_site_are_rebuilt_at_the_end(tmp_path: Path) -> None:

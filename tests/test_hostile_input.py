@@ -97,7 +97,13 @@ def test_info_refuses_what_is_not_an_episode(tmp_path: Path, target: str) -> Non
         path = tmp_path / "huge.mp3"
         with open(path, "wb") as fh:
             fh.truncate(20 * 1024**3)
-    one_line(run_cli("info", path, timeout=30))
+    said = {
+        "dev-zero": "not a regular file",
+        "sparse-20-gb": "too large to be an episode (20.0 GB)",
+    }
+    assert one_line(run_cli("info", path, timeout=30)).startswith(
+        f"audiocast: error: {path}: {said[target]}"
+    )
 
 
 def test_control_characters_in_a_title_do_not_break_the_feed(tmp_path: Path) -> None:
