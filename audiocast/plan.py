@@ -99,16 +99,17 @@ class InlineCue:
     caption: str | None
 
 
-def _sentences_and_cues(paragraph: str) -> list[str | InlineCue]:
+def _sentences_and_cues(paragraph: str, cue_gap: float) -> list[str | InlineCue]:
     """The paragraph's sentences, with each stage direction inside it, such as ``(laughs)``,
-    ``[pause 2s]`` or SSML's ``<break time="1s"/>``, as an ``InlineCue`` where it stands."""
+    ``[pause 2s]`` or SSML's ``<break time="1s"/>``, as an ``InlineCue`` where it stands;
+    ``cue_gap`` is the pause of one that gives no length (``(laughs)``)."""
     out: list[str | InlineCue] = []
     for n, part in enumerate(_CUE_SPLIT.split(paragraph)):
         if n % 2:
             if SSML_BREAK.fullmatch(part):
                 out.append(InlineCue(ssml_break_seconds(part), None))
             else:
-                out.append(InlineCue(pause_for_cue(part), sound_caption(part)))
+                out.append(InlineCue(pause_for_cue(part, cue_gap), sound_caption(part)))
         else:
             out.extend(speech_units(part))
     return out
@@ -161,7 +162,7 @@ def build_plan(
         for p, paragraph in enumerate(PARAGRAPH_BREAK.split(text)):
             starts_paragraph = p > 0
             words_in_paragraph = False
-            for n, sentence in enumerate(_sentences_and_cues(paragraph)):
+            for n, sentence in enumerate(_sentences_and_cues(paragraph, gaps.cue)):
                 if isinstance(sentence, InlineCue):
                     held += sentence.seconds
                     if sentence.caption and out and words_in_paragraph:
@@ -212,7 +213,9 @@ def build_plan(
     for index in chosen:
         segment = script.segments[index]
         if segment.kind == "cue":
-            seconds = segment.pause if segment.pause is not None else pause_for_cue(segment.text)
+            seconds = segment.pause
+            if seconds is None:
+                seconds = pause_for_cue(segment.text, gaps.cue)
             items.append(Pause(seconds, index, sound_caption(segment.text)))
             continue
         if previous is None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-DEFAULT_PAUSE = 0.6
-"""A short breath: what ``(laughs)`` or an unknown cue becomes."""
+from ..model import Gaps
+
+DEFAULT_PAUSE = Gaps.cue
+"""A short breath: what ``(laughs)`` or an unknown cue becomes unless ``gaps: cue:`` says."""
 MAX_PAUSE = 60.0
 
 # A decade ("[1960s music]") is not 1960 seconds.
@@ -29,12 +31,13 @@ _LONG = {
 }
 
 
-def pause_for_cue(text: str) -> float:
+def pause_for_cue(text: str, default: float = DEFAULT_PAUSE) -> float:
     """Seconds of pause for a cue such as ``(laughs)``, ``[pause 1.5s]`` or ``[music]``.
 
     An explicit duration wins (``[pause 500ms]`` is 0.5, capped at 60; a number without a unit
     only right after ``pause``/``silence``/``beat``); known words come next
-    (``music`` 2.0, ``pause`` 1.0, ``beat`` 0.5); anything else is ``DEFAULT_PAUSE``.
+    (``music`` 2.0, ``pause`` 1.0, ``beat`` 0.5); anything else, such as ``(laughs)``, is
+    ``default`` (the render's ``gaps: cue:``).
     """
     inner = text.strip().strip("()[]{}<>").strip().lower()
     found = next((m for m in _EXPLICIT.finditer(inner) if m.group(2)), None) or _BARE.match(inner)
@@ -49,4 +52,4 @@ def pause_for_cue(text: str) -> float:
     for word, seconds in _LONG.items():
         if word in inner:
             return seconds
-    return DEFAULT_PAUSE
+    return default
