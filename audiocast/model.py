@@ -277,6 +277,9 @@ class CaptionCue:
     text: str
     """As the author wrote it (not the spoken form)."""
     speaker: str | None = None
+    opens_paragraph: bool = field(default=False, compare=False)
+    """A sentence that starts a paragraph: the caption layout never joins it onto the cue
+    before it."""
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,10 @@ class Utterance:
     segment: int | None
     """Index into ``Script.segments``; ``None`` inside the intro or outro."""
     new_cue: bool
-    """Starts a new caption cue (a new segment, or the previous cue is full)."""
+    """Starts a new caption cue (a new paragraph, or the previous cue is full)."""
+    opens_paragraph: bool = False
+    """The first words of a paragraph (of a turn, narration or bumper): display captions never
+    join them onto the cue before."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def build_plan(
         for p, paragraph in enumerate(PARAGRAPH_BREAK.split(text)):
             starts_paragraph = p > 0
             words_in_paragraph = False
-            for n, sentence in enumerate(_sentences_and_cues(paragraph, gaps.cue)):
+            for sentence in _sentences_and_cues(paragraph, gaps.cue):
                 if isinstance(sentence, InlineCue):
                     held += sentence.seconds
                     if sentence.caption and out and words_in_paragraph:
@@ -176,8 +179,10 @@ def build_plan(
                 if not spoken:
                     continue
                 shown = f"{sound} {sentence}" if sound else sentence
+                # The paragraph's first words start a cue, after a leading "(laughs)" too.
+                opens_paragraph = not words_in_paragraph
                 sound, words_in_paragraph = "", True
-                new_cue = n == 0 or cue_len + len(shown) > CUE_CHARS
+                new_cue = opens_paragraph or cue_len + len(shown) > CUE_CHARS
                 cue_len = len(shown) if new_cue else cue_len + len(shown) + 1
                 if not out:
                     gap = first_gap
@@ -193,6 +198,7 @@ def build_plan(
                         gap=gap,
                         segment=index,
                         new_cue=new_cue or not out,
+                        opens_paragraph=opens_paragraph,
                     )
                 )
         if sound and out:

@@ -65,7 +65,13 @@ def caption_cues(
     """What VTT and SRT show: at most two lines of 42 characters and about 7 s a cue, long
     sentences split at clause boundaries (``export.caption_layout``), sounds as SDH cues."""
     sentences = [
-        CaptionCue(round(p.start, 3), round(p.end, 3), p.utterance.text, p.utterance.speaker)
+        CaptionCue(
+            round(p.start, 3),
+            round(p.end, 3),
+            p.utterance.text,
+            p.utterance.speaker,
+            opens_paragraph=p.utterance.opens_paragraph,
+        )
         for p in placements
     ]
     return layout(_in_time_order(sentences + _sound_cues(sounds)))

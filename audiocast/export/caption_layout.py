@@ -93,22 +93,24 @@ def _label(speaker: str | None) -> int:
 
 def layout(sentences: Sequence[CaptionCue]) -> list[CaptionCue]:
     """Display cues from one cue per sentence (and per sound): split to fit, short neighbours
-    of one speaker joined, each cue's text wrapped into at most two lines joined by ``\\n``."""
+    in one paragraph of one speaker joined, each cue's text wrapped into at most two lines
+    joined by ``\\n``."""
     cues: list[CaptionCue] = []
     previous: str | None = None
     for sentence in sentences:
         new_turn = sentence.speaker != previous
         previous = sentence.speaker
         reserve = _label(sentence.speaker) if new_turn else 0
+        apart = new_turn or sentence.opens_paragraph
         for part in _split(sentence, reserve):
-            if cues and not new_turn and _joinable(cues[-1], part, cues, sentence.speaker):
+            if cues and not apart and _joinable(cues[-1], part, cues, sentence.speaker):
                 last = cues[-1]
                 cues[-1] = CaptionCue(
                     last.start, part.end, f"{last.text} {part.text}", last.speaker
                 )
             else:
                 cues.append(part)
-            new_turn = False
+            apart = False
     return _wrapped(cues)
 
 
