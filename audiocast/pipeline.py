@@ -41,6 +41,7 @@ from .plan import Plan
 from .prepare import cast_script, default_output, prepare, slugify
 from .synth.cache import ClipCache, default_cache_dir
 from .synth.choice import chosen_engine
+from .synth.espeak_fresh import carried_over_warning
 from .synth.executor import ClipExecutor
 from .synth.pool import SynthesisFailed, SynthesisPool
 from .timeline import caption_cues, captions, chapters
@@ -140,6 +141,7 @@ def render(
                 )
             except SynthesisFailed as exc:
                 raise _failed_turn(script, plan, exc) from exc
+        engine_notes = _engine_warnings(executor)
         total, correction = settle_loudness(
             tmp_audio, stream.result(), mastering, options.bitrate, stream.speech_level()
         )
@@ -177,9 +179,17 @@ def render(
         captions=tuple(shown),
         casting=casting,
         loudness=stream.report(total, correction),
-        warnings=(*casting.warnings, *lost),
+        warnings=(*casting.warnings, *lost, *engine_notes),
         page=page,
     )
+
+
+def _engine_warnings(executor: ClipExecutor) -> list[str]:
+    """What the engine that made the clips warns about, once per render (a pool's version is
+    already known by now: it keys every clip)."""
+    version = getattr(executor, "engine_version", None)
+    note = carried_over_warning(version) if isinstance(version, str) else None
+    return [note] if note else []
 
 
 def _own_pool(stack: contextlib.ExitStack, options: RenderOptions) -> SynthesisPool:

@@ -43,6 +43,10 @@ from .espeak import (
 NOISE_SEED = 1
 """Seed for eSpeak NG's noise generator before every clip (glibc's own default seed for rand)."""
 
+CARRIED_OVER = "state carried over"
+"""What the engine's version (part of every cache key) says when clips are not spoken by a
+fresh library: the fallback where this module cannot work."""
+
 _SPEECH_STOPPED = 0x10000EFF
 """ENS_SPEECH_STOPPED: the callback asked eSpeak NG to stop."""
 
@@ -175,3 +179,16 @@ def loaded_espeak_path() -> str | None:
             if os.path.basename(path).startswith("libespeak-ng.so"):
                 return path
     return None
+
+
+def carried_over_warning(engine_version: str) -> str | None:
+    """The render's one warning when ``engine_version`` says clips carry eSpeak NG's state
+    over (no ``memfd_create`` or ``RTLD_DEEPBIND``, or the copy cannot be loaded); ``None``
+    otherwise. Said by the render, not by the workers, which each fall back on their own."""
+    if CARRIED_OVER not in engine_version:
+        return None
+    return (
+        "eSpeak NG cannot be loaded afresh for each clip on this system (it needs Linux's "
+        "memfd_create and RTLD_DEEPBIND): a clip depends on what its worker spoke before, so "
+        "renders are not reproducible across runs or --jobs"
+    )

@@ -60,7 +60,7 @@ from .espeak import (
     espeak_info,
     refuse_inherited_espeak,
 )
-from .espeak_fresh import FreshEspeak, FreshEspeakUnavailable, loaded_espeak_path
+from .espeak_fresh import CARRIED_OVER, FreshEspeak, FreshEspeakUnavailable, loaded_espeak_path
 from .pyttsx3_speak import (
     ClipEvents,
     quiet_stdout,
@@ -224,7 +224,7 @@ class Pyttsx3Synthesizer:
             return f"{wrapper} / {engine.driver_name}"
         espeak_version, _ = espeak_info()
         # Part of the cache key: clips spoken with state carried over are not the same audio.
-        state = "fresh state per clip" if self._fresh_espeak() else "state carried over"
+        state = "fresh state per clip" if self._fresh_espeak() else CARRIED_OVER
         source = ", ".join(filter(None, [self._espeak_source, state]))
         return f"{wrapper} / eSpeak NG {espeak_version} ({source})"
 
