@@ -15,6 +15,7 @@ from .language import checked_tag
 from .limits import GAP, LOUDNESS
 from .model import AUDIO_EXTENSIONS, Bumper, Gaps
 from .parse.options import ParseOptions, options_from_mapping
+from .paths import Origin, WrittenPath, existing, in_config
 from .settings import load_yaml, read_text_file
 
 KNOWN = {
@@ -52,22 +53,23 @@ class RenderConfig:
     """``language:``: the episode's language, below ``--language`` and above the script's."""
 
 
-def bumper_from_option(value: str | Mapping[str, Any], base: Path | None = None) -> Bumper:
-    """``--intro``/``intro:``: an audio path (by its extension), narrator text, or both."""
+def bumper_from_option(value: str | Mapping[str, Any], origin: Origin | None = None) -> Bumper:
+    """``--intro``/``intro:``: an audio path (by its extension), narrator text, or both; a path
+    is made absolute against ``origin`` (the command line's or the config file's)."""
     if isinstance(value, Mapping):
         audio = value.get("audio")
         text = value.get("text")
-        return Bumper(
-            audio=_path(str(audio), base) if audio else None, text=str(text) if text else None
-        )
+        return _with_audio(str(audio) if audio else None, str(text) if text else None, origin)
     if value.strip().lower().endswith(AUDIO_EXTENSIONS):
-        return Bumper(audio=_path(value.strip(), base))
+        return _with_audio(value.strip(), None, origin)
     return Bumper(text=value)
 
 
-def _path(value: str, base: Path | None) -> str:
-    p = Path(value).expanduser()
-    return str(p if p.is_absolute() or base is None else base / p)
+def _with_audio(audio: str | None, text: str | None, origin: Origin | None) -> Bumper:
+    if audio is None or origin is None:
+        return Bumper(audio=audio, text=text)
+    written = WrittenPath(audio, origin)
+    return Bumper(audio=str(written.path), text=text, written=written)
 
 
 def load_config(path: Path) -> RenderConfig:
@@ -85,10 +87,12 @@ def load_config(path: Path) -> RenderConfig:
             line=lines.get(unknown[0]),
             hint=f"the settings are {', '.join(sorted(KNOWN))}",
         )
-    base = path.parent
 
     def where(key: str) -> dict[str, Any]:
         return {"path": path, "line": lines.get(key)}
+
+    def origin(key: str) -> Origin:
+        return in_config(path, key, lines.get(key))
 
     cast = data.get("cast") or {}
     if not isinstance(cast, Mapping) or not all(
@@ -120,10 +124,14 @@ def load_config(path: Path) -> RenderConfig:
         loudness=None
         if loudness is None
         else LOUDNESS.check(loudness, "loudness", **where("loudness")),
-        intro=bumper_from_option(data["intro"], base) if data.get("intro") else None,
-        outro=bumper_from_option(data["outro"], base) if data.get("outro") else None,
-        voices_dirs=tuple(Path(_path(str(v), base)) for v in voices),
-        lexicon=Path(_path(str(data["lexicon"]), base)) if data.get("lexicon") else None,
+        intro=bumper_from_option(data["intro"], origin("intro")) if data.get("intro") else None,
+        outro=bumper_from_option(data["outro"], origin("outro")) if data.get("outro") else None,
+        voices_dirs=tuple(
+            existing(str(v), origin("voices"), "voice profile folder", "folder") for v in voices
+        ),
+        lexicon=existing(str(data["lexicon"]), origin("lexicon"), "lexicon")
+        if data.get("lexicon")
+        else None,
         parse=options_from_mapping(data, path),
         engine=str(data["engine"]) if data.get("engine") else None,
         allow_lost_words=allow_lost_words,

@@ -12,6 +12,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from .paths import WrittenPath, in_script, resolve
+
 SegmentKind = Literal["turn", "narration", "cue"]
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -83,8 +85,11 @@ class Bumper:
     """An intro or outro: an audio file, a text the narrator speaks, or both."""
 
     audio: str | None = None
-    """Path as written in the script (relative to the script's folder)."""
+    """Path as written in the script (relative to the script's folder), or absolute when it
+    came from the command line or ``--config`` (``written`` then says how it was written)."""
     text: str | None = None
+    written: WrittenPath | None = field(default=None, compare=False)
+    """``audio`` as given on the command line or in ``--config``, for a "not found"."""
 
 
 @dataclass(frozen=True)
@@ -162,10 +167,7 @@ class Script:
 
     def resolve(self, path: str) -> Path:
         """A path written in the script, made absolute against the script's folder."""
-        p = Path(path).expanduser()
-        if p.is_absolute() or self.source is None:
-            return p
-        return self.source.parent / p
+        return resolve(path, in_script(self.source, ""))
 
 
 @dataclass(frozen=True)

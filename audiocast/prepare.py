@@ -20,6 +20,7 @@ from .model import AUDIO_EXTENSIONS, Bumper, Script, VoiceProfile
 from .normalize import lexicon_for
 from .normalize.coverage import refuse_lost_words
 from .options import RenderOptions
+from .paths import WrittenPath, existing, in_script
 from .plan import Plan, build_plan
 from .synth.base import engine_pool, get_synthesizer
 from .synth.choice import chosen_engine
@@ -124,21 +125,12 @@ def _check_bumper(script: Script, bumper: Bumper | None, key: str) -> None:
     if bumper and bumper.audio and bumper.audio != "sting":
         path = script.resolve(bumper.audio)
         if not path.is_file() or path.suffix.lower() not in AUDIO_EXTENSIONS:
-            if bumper in (script.metadata.intro, script.metadata.outro):
-                raise InputError(
-                    f"{key} audio file not found: {bumper.audio}",
-                    path=script.source,
-                    line=script.metadata.lines.get(key),
-                    hint="fix the path, relative to the script's folder",
-                )
-            # --intro/--outro and --config paths arrive resolved (against the current folder
-            # and the config file's folder): name the file that was looked for.
-            raise InputError(
-                f"{key} audio file not found",
-                path=path,
-                hint=f"fix --{key} (relative to the current folder) or {key}: in --config "
-                "(relative to the config file's folder)",
+            # Where the path was written says what it is relative to: the command line, the
+            # config file, or else the script's front matter.
+            written = bumper.written or WrittenPath(
+                bumper.audio, in_script(script.source, key, script.metadata.lines.get(key))
             )
+            raise written.not_found(f"{key} audio file")
         decode_file(path, seconds=0.5)  # unreadable: say so now, not after synthesis
 
 
@@ -155,14 +147,8 @@ def _check_chapters(script: Script) -> None:
 
 def _check_cover(script: Script) -> None:
     if script.metadata.cover:
-        cover = script.resolve(script.metadata.cover)
-        if not cover.is_file():
-            raise InputError(
-                f"cover image not found: {script.metadata.cover}",
-                path=script.source,
-                line=script.metadata.lines.get("cover"),
-                hint="fix the path, relative to the script's folder",
-            )
+        origin = in_script(script.source, "cover", script.metadata.lines.get("cover"))
+        cover = existing(script.metadata.cover, origin, "cover image")
         read_cover(cover)  # not a JPEG or PNG: say so now, not after synthesis
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from .errors import InputError, VoiceError
 from .model import EngineVoice, VoiceProfile
+from .paths import command_line, existing
 from .settings import load_yaml
 from .suggest import did_you_mean
 from .synth.base import Synthesizer
@@ -89,10 +90,10 @@ def discover_profiles(
 def require_folders(folders: Sequence[Path]) -> None:
     """Folders a user named (``--voices``) must exist: a typo should not silently cast defaults."""
     for folder in folders:
-        if not Path(folder).is_dir():
-            raise VoiceError(
-                "voice profile folder not found", path=folder, hint="check the --voices path"
-            )
+        try:
+            existing(folder, command_line("--voices"), "voice profile folder", "folder")
+        except InputError as exc:
+            raise VoiceError(exc.message, path=exc.path, hint=exc.hint) from None
 
 
 def load_profiles(extra_dirs: Sequence[Path] = ()) -> dict[str, VoiceProfile]:

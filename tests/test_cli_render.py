@@ -314,5 +314,5 @@ def test_a_voices_folder_that_does_not_exist_is_an_error(tmp_path: Path) -> None
     ):
         result = run(*args)
         assert result.exit_code == 2, (args, result.stderr)
-        assert f"{missing}: voice profile folder not found" in result.stderr
+        assert f"voice profile folder not found: {missing}" in result.stderr
     assert not (tmp_path / "ep.mp3").exists() and not (tmp_path / "c.wav").exists()

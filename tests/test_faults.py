@@ -253,7 +253,7 @@ def test_bad_scripts_are_exit_2_one_line_and_debug_adds_the_traceback(
 
 
 def test_missing_and_directory_scripts(tmp_path: Path, fake_voices: Path) -> None:
-    for path, needle in ((tmp_path / "nope.txt", "no such file"), (tmp_path, "directory")):
+    for path, needle in ((tmp_path / "nope.txt", "script not found"), (tmp_path, "directory")):
         done = render(path, tmp_path / "ep.mp3", fake_voices)
         assert done.returncode == 2 and needle in error_line(done)
 

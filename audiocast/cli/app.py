@@ -16,6 +16,7 @@ from click.decorators import FC
 from .. import __version__, limits
 from ..errors import AudiocastError
 from ..parse import LAYOUTS, ParseOptions
+from ..paths import Kind, command_line, existing
 from ..signals import describe, exit_code, stdout_failure, stop_requests_interrupt
 from .params import whole_within
 
@@ -71,6 +72,20 @@ def cli(debug: bool) -> None:
     """Turn a written interview into a finished podcast episode, offline."""
 
 
+def existing_path(what: str, kind: Kind = "file") -> Callable[[click.Context, Any, Any], Any]:
+    """A click callback: each path given must be there, relative to the current folder; else
+    the one-line "not found" every path option gives (``audiocast.paths``)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        given = value if isinstance(value, tuple) else () if value is None else (value,)
+        name = param.opts[-1] if isinstance(param, click.Option) else param.human_readable_name
+        for path in given:
+            existing(path, command_line(name), what, kind)
+        return value
+
+    return check
+
+
 # Options that several commands share, defined once so their help stays the same.
 ENGINE_OPTION = click.option(
     "--engine",
@@ -87,15 +102,20 @@ VOICES_OPTION = click.option(
     "voices_dirs",
     multiple=True,
     type=click.Path(path_type=Path),
+    callback=existing_path("voice profile folder", "folder"),
     help="Another folder of voice profiles (YAML). Repeatable.",
 )
 LEXICON_OPTION = click.option(
-    "--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (YAML)."
+    "--lexicon",
+    type=click.Path(path_type=Path),
+    callback=existing_path("lexicon"),
+    help="Pronunciation lexicon (YAML).",
 )
 CONFIG_OPTION = click.option(
     "--config",
     "config_file",
     type=click.Path(path_type=Path),
+    callback=existing_path("config file"),
     help="YAML with render settings: cast, gaps, loudness, intro, outro, voices, lexicon, "
     "language.",
 )
@@ -118,6 +138,7 @@ SHOW_FILE_OPTION = click.option(
     "--show",
     "show_file",
     type=click.Path(path_type=Path),
+    callback=existing_path("show settings file"),
     help="show.yaml with show settings [default: DIRECTORY/show.yaml].",
 )
 

@@ -16,6 +16,7 @@ from .app import (
     VOICES_OPTION,
     cli,
     config_and_cast,
+    existing_path,
 )
 from .render import _progress
 
@@ -61,6 +62,7 @@ from .render import _progress
     "--show",
     "show_file",
     type=click.Path(path_type=Path),
+    callback=existing_path("show settings file"),
     help="show.yaml for --feed and --site [default: SHOW_DIR/show.yaml].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")

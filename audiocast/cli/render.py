@@ -35,6 +35,7 @@ from .app import (
     VOICES_OPTION,
     cli,
     config_and_cast,
+    existing_path,
 )
 
 
@@ -74,7 +75,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 
 
 @cli.command()
-@click.argument("script", type=click.Path(path_type=Path))
+@click.argument("script", type=click.Path(path_type=Path), callback=existing_path("script"))
 @click.option(
     "-o",
     "--output",
@@ -178,6 +179,7 @@ def render(
 ) -> None:
     """Render SCRIPT to an episode: audio plus chapters, captions and transcript beside it."""
     from ..config import bumper_from_option
+    from ..paths import command_line
     from ..pipeline import render as render_episode
     from ..report import format_duration, format_size, result_to_dict
 
@@ -203,8 +205,8 @@ def render(
         voices_dirs=config.voices_dirs + tuple(voices_dirs),
         lexicon=lexicon or config.lexicon,
         gaps=gaps,
-        intro=bumper_from_option(intro, Path.cwd()) if intro else config.intro,
-        outro=bumper_from_option(outro, Path.cwd()) if outro else config.outro,
+        intro=bumper_from_option(intro, command_line("--intro")) if intro else config.intro,
+        outro=bumper_from_option(outro, command_line("--outro")) if outro else config.outro,
         use_intro=not no_intro,
         use_outro=not no_outro,
         master=not no_master,

@@ -24,12 +24,13 @@ from .app import (
     LAYOUT_OPTION,
     LEXICON_OPTION,
     cli,
+    existing_path,
     parse_options,
 )
 
 
 @cli.command("parse")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), callback=existing_path("script"))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option(
     "--spoken", is_flag=True, help="Show the text as it will be said (JSON: a 'spoken' field)."

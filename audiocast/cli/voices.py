@@ -21,6 +21,7 @@ from .app import (
     VOICES_OPTION,
     cli,
     config_and_cast,
+    existing_path,
 )
 
 
@@ -109,7 +110,7 @@ def voices_add(name: str, base_url: str | None) -> None:
 
 
 @cli.command("cast")
-@click.argument("script", type=click.Path(path_type=Path))
+@click.argument("script", type=click.Path(path_type=Path), callback=existing_path("script"))
 @CONFIG_OPTION
 @VOICE_OPTION
 @VOICES_OPTION
