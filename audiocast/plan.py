@@ -124,7 +124,7 @@ def spoken_sentences(text: str, lexicon: Lexicon | None = None) -> list[tuple[st
     return [
         (sentence, normalize(sentence, lexicon).strip())
         for paragraph in PARAGRAPH_BREAK.split(text)
-        for sentence in _sentences_and_cues(paragraph)
+        for sentence in _sentences_and_cues(paragraph, Gaps.cue)  # pauses unused here
         if isinstance(sentence, str)
     ]
 
