@@ -43,7 +43,9 @@ def cluster() -> Iterator[str]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # None still binds port 8787 on every interface (and fails when it is taken):
+            # an ephemeral loopback port keeps the HTTP endpoint private and free.
+            dashboard_address="127.0.0.1:0",
             silence_logs=40,
         ) as local,
     ):

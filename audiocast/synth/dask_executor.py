@@ -63,7 +63,9 @@ def open_client(spec: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[Client]
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    # None still binds port 8787 on every interface (and fails when it is taken):
+                    # an ephemeral loopback port keeps the HTTP endpoint private and free.
+                    dashboard_address="127.0.0.1:0",
                     silence_logs=40,  # logging.ERROR: a rerun task is not the user's concern
                 )
             )
