@@ -494,6 +494,14 @@ def test_pathological_lines_stay_linear():
     assert script.speaker_names == ("Ann",)
 
 
+@pytest.mark.parametrize("line", ["__ :__ and more words", "** **: and more words"])
+def test_bold_markers_around_no_name_are_prose(line: str):
+    # Bold markers holding only a space and a colon: no name, so no label (it used to crash).
+    script = parse_text(f"Ann: Hi.\n\n{line}\n", source=Path("n.md"))
+    assert script.speaker_names == ("Ann",)
+    assert "and more words" in script.turns[0].text
+
+
 @pytest.mark.parametrize(
     ("text", "layout"),
     [

@@ -163,6 +163,8 @@ def split_head(head: str) -> tuple[str, str | None, str | None] | None:
 def split_head_short(head: str) -> tuple[str, str | None, str | None, str | None] | None:
     """Like ``split_head``, plus the initials declared in ``Adam Levine (AL)``."""
     head = head.strip().translate(_FULLWIDTH)
+    if not head:
+        return None  # ``** **:``: bold markers around nothing name no one
     role: str | None = None
     timestamp: str | None = None
     short: str | None = None
