@@ -375,10 +375,14 @@ class Assembler:
 def _mark_parts(segments: list[Segment], rule_lines: list[int]) -> list[Segment]:
     """The first spoken segment after each rule opens an untitled chapter (``chapter=""``)."""
     out = list(segments)
+    i = 0
+    # Rules come in file order, so the segment each one opens is never before the last one's:
+    # one pass over the segments, however many rules (a rule between every turn is common).
     for rule in rule_lines:
-        for i, segment in enumerate(out):
-            if segment.line > rule and segment.kind != "cue":
-                if segment.chapter is None:
-                    out[i] = replace(segment, chapter="")
-                break
+        while i < len(out) and (out[i].line <= rule or out[i].kind == "cue"):
+            i += 1
+        if i == len(out):
+            break
+        if out[i].chapter is None:
+            out[i] = replace(out[i], chapter="")
     return out
