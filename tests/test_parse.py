@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from audiocast.errors import InputError, ScriptError
-from audiocast.model import Bumper
-from audiocast.parse import load_script, parse_text
+from audiocast.model import Bumper, Segment
+from audiocast.parse import assemble, cues, labels, load_script, parse_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scripts"
 
@@ -492,6 +494,60 @@ def test_pathological_lines_stay_linear():
     nasty = "A" * 50_000 + ":" + " x" * 1000 + "\n\n" + "*" * 100_000 + "\n\n" + "[" * 50_000
     script = parse_text("Ann: Hi.\n\n" + nasty + "\n", source=Path("n.md"))
     assert script.speaker_names == ("Ann",)
+
+
+class _CountedPattern:
+    """A compiled pattern that counts the lines it is tried on."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.tries = 0
+
+    def match(self, text: str) -> re.Match[str] | None:
+        self.tries += 1
+        return self.pattern.match(text)
+
+
+def test_a_line_of_prose_is_not_tried_against_every_label_pattern(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Most lines of a transcript are prose: the cheap checks (first character, a colon) must
+    # rule out the shapes that cannot match before any pattern runs.
+    counted = {}
+    for module, name in [
+        (labels, "LEADING_TS"), (labels, "LABEL_TS_COLON"), (labels, "LABEL_COLON"),
+        (labels, "QA"), (labels, "HEARING"), (labels, "OTTER"), (labels, "CAPS_ALONE"),
+        (labels, "ANNOTATION"), (labels, "TIMESTAMP_LINE"), (cues, "_CUE_LINE"),
+    ]:  # fmt: skip
+        counted[name] = _CountedPattern(getattr(module, name))
+        monkeypatch.setattr(module, name, counted[name])
+    prose = [
+        "Rivers run north, slowly, and we said so again and again (really)",
+        "and then the harbour opened at dawn, as it always had [it seems]",
+        "Paris in the morning was quiet; nobody was there to see it.",
+    ]
+    script = parse_text("Ann Lee: Hello there.\n" + "\n".join(prose * 50) + "\n")
+    assert script.speaker_names == ("Ann Lee",)
+    assert len(script.turns) == 1
+    assert {name: c.tries for name, c in counted.items() if c.tries} == {"LABEL_COLON": 1}
+
+
+def test_a_rule_between_every_turn_is_one_pass_over_the_segments() -> None:
+    reads = 0
+
+    @dataclass(frozen=True)
+    class CountedSegment(Segment):
+        def __getattribute__(self, name: str) -> object:
+            nonlocal reads
+            reads += name == "line"
+            return super().__getattribute__(name)
+
+    n = 2000
+    segments = [CountedSegment("turn", f"Turn {i}.", 4 * i + 1, "Ann") for i in range(n)]
+    rules = [4 * i + 3 for i in range(n - 1)]
+    marked = assemble._mark_parts(segments, rules)
+    assert [seg.chapter for seg in marked] == [None] + [""] * (n - 1)
+    assert reads < 10 * n  # scanning from the start for each rule: n^2 / 2
 
 
 @pytest.mark.parametrize("line", ["__ :__ and more words", "** **: and more words"])

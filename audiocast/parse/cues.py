@@ -33,6 +33,8 @@ def match_cue(line: str) -> Cue | None:
 
     Speed hints and timestamps are not cues; the words of a cue must be at most 8.
     """
+    if line[:1] not in ("[", "(", "\\"):
+        return None
     m = _CUE_LINE.match(line)
     if not m or (m.group(1) == "[") != (m.group(3) == "]"):
         return None

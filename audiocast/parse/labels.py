@@ -31,11 +31,17 @@ LABEL_COLON = re.compile(r"^([^:]{1,80}):(?:\s+(.*))?$")
 # Q and A: ``Q: ...``, ``A. ...``, ``Q`` followed by two or more spaces (NBSP included).
 QA = re.compile(r"^([QA])(?:\s*[.:]\s*|\s{2,})(\S.*)$")
 # Hearing style: ``Mr. SMITH. words``, ``The CHAIRMAN. words``: a title, an ALL CAPS name, ". ".
+_HEARING_TITLES = (
+    "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Senator", "Sen", "Rep", "Representative", "Chairman",
+    "Chairwoman", "Judge", "General", "Gen", "Secretary", "Governor", "Gov", "Ambassador",
+    "Admiral", "Adm", "Commissioner", "Mayor",
+)  # fmt: skip
 HEARING = re.compile(
-    r"^((?:Mr|Mrs|Ms|Miss|Mx|Dr|Senator|Sen|Rep|Representative|Chairman|Chairwoman|Judge|"
-    r"General|Gen|Secretary|Governor|Gov|Ambassador|Admiral|Adm|Commissioner|Mayor)\.?|The)"
+    rf"^((?:{'|'.join(_HEARING_TITLES)})\.?|The)"
     r"\s+([A-Z][A-Z'’\-]{1,30}(?:\s+[A-Z][A-Z'’\-]{1,30}){0,2})\.\s+(\S.*)$"
 )
+# How a label with no colon can start: ``Q``/``A`` or a hearing title.
+_COLONLESS_STARTS = ("Q", "A", "The", *_HEARING_TITLES)
 # Otter/Descript: ``Name  0:03`` alone on its line (optionally a Markdown heading), words below.
 OTTER = re.compile(r"^(?:#{1,6}\s+)?([^\d:#]{1,60}?)\s+(\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 # A name alone in capitals (play style without a colon): ``HAMLET``.
@@ -225,11 +231,14 @@ def match_label(line: str) -> Label | None:
     """
     timestamp = None
     line = to_ascii_label(line)
-    m = LEADING_TS.match(line)
+    if ":" not in line and not line.startswith(_COLONLESS_STARTS):
+        return None  # every shape but Q/A and hearing labels needs a colon
+    lead = line[:1]
+    m = LEADING_TS.match(line) if lead in ("[", "(", "\\") or lead.isdigit() else None
     if m:
         timestamp = m.group(0).strip()
         line = line[m.end() :]
-    m = LABEL_TS_COLON.match(line)
+    m = LABEL_TS_COLON.match(line) if "[" in line or "(" in line else None
     if m:
         head = split_head(m.group(1))
         if head:
@@ -244,6 +253,8 @@ def match_label(line: str) -> Label | None:
             quoted = rest.startswith(tuple(OPEN_QUOTES))
             stamp = parts[2] or ts or timestamp
             return Label(parts[0], rest, parts[1], stamp, parts[3], quoted)
+    if not line.startswith(_COLONLESS_STARTS):
+        return None
     m = QA.match(line)
     if m:
         return Label(m.group(1), m.group(2).strip(), None, timestamp)
@@ -259,7 +270,7 @@ HANDLE = re.compile(r"^([a-z][a-z0-9_.\-]{2,29})\s*:\s+(\S.*)$")
 
 
 def match_handle(line: str) -> Label | None:
-    if not line[:1].islower():
+    if not line[:1].islower() or (":" not in line and "：" not in line):
         return None
     m = HANDLE.match(to_ascii_label(line))
     if not m or m.group(1) in STOPWORDS:
@@ -269,6 +280,8 @@ def match_handle(line: str) -> Label | None:
 
 def match_header(line: str) -> Label | None:
     """An Otter/Descript header: ``Name  0:03`` alone on its line, the words on the next lines."""
+    if ":" not in line or not line.rstrip()[-1:].isdigit():
+        return None  # the header ends in its time
     m = OTTER.match(line)
     if m and is_name(m.group(1).strip()):
         return Label(m.group(1).strip(), "", None, m.group(2))
@@ -277,4 +290,6 @@ def match_header(line: str) -> Label | None:
 
 def is_caps_name(line: str) -> bool:
     """``HAMLET`` alone on a line: a play-style label when speech follows directly below."""
+    if not "A" <= line[:1] <= "Z" or len(line) > 42:
+        return False
     return bool(CAPS_ALONE.match(line)) and sum(c.isalpha() for c in line) >= 2 and is_name(line)

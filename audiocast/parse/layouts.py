@@ -207,5 +207,5 @@ def _declared(
             continue
         nl = match_name_line(body[ln.number - first])
         if nl and nl.name.casefold() in wanted:
-            out[i] = replace(ln, kind="label", speaker=nl.name, text="", header=True, raw=ln.text)
+            out[i] = ln._replace(kind="label", speaker=nl.name, text="", header=True, raw=ln.text)
     return replace(proposal, lines=out)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from . import labels
 from .cues import BREAK, match_cue
@@ -34,8 +33,14 @@ _BOLD_ONLY = re.compile(r"^(\*\*|__)([^*_\n]{1,40})\1$")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|={3,})$")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """One classified line.
+
+    A named tuple rather than a frozen dataclass: a 5 MB script makes some 200,000 of them,
+    and a frozen dataclass's ``__init__`` (one ``object.__setattr__`` per field) cost more
+    than all the classifying.
+    """
+
     kind: LineKind
     number: int
     """1-based line in the file."""
@@ -62,7 +67,9 @@ class Line:
     """The layout reads this label's words as one quotation (an article's Q&A)."""
 
 
-def _label_line(number: int, lab: labels.Label, markdown: bool) -> Line:
+def _label_line(
+    number: int, lab: labels.Label, markdown: bool, raw: str = "", stamp: bool = False
+) -> Line:
     rest = inline(lab.rest) if markdown else lab.rest
     return Line(
         "label",
@@ -71,59 +78,48 @@ def _label_line(number: int, lab: labels.Label, markdown: bool) -> Line:
         lab.name,
         lab.role,
         header=not lab.rest,
+        raw=raw,
+        stamp=stamp,
         short=lab.short,
         quoted=lab.quoted,
     )
 
 
 def classify(raw: str, number: int, markdown: bool = False) -> Line:
-    """What one line is, on its own."""
+    """What one line is, on its own.
+
+    Most lines are prose: the checks on the first character and on a colon skip the patterns
+    that cannot match, so a line costs a few string tests before the one pattern that might.
+    """
     s = raw.strip()
     if "<" in s:
         s = _HTML.sub("", s).strip()
     if not s:
         return Line("blank", number)
-    if labels.TIMESTAMP_LINE.match(s):
+    lead = s[0]
+    colon = ":" in s
+    if colon and (lead in "\\[(" or lead.isdigit()) and labels.TIMESTAMP_LINE.match(s):
         return Line("timestamp", number)
-    if "[" in s or "(" in s:
+    if colon and ("[" in s or "(" in s):
         s = labels.INLINE_TS.sub("", s).strip() or s
-    if labels.ANNOTATION.match(s):
+        lead = s[0]
+    if lead == "_" and labels.ANNOTATION.match(s):
         return Line("annotation", number)
-    if _RULE.match(s):
+    if lead in "-*_=" and _RULE.match(s):
         return Line("rule", number)
     cue = match_cue(s)
     if cue:
         return Line("cue", number, cue.text, pause=cue.pause)
     if markdown:
-        m = BOLD_LABEL.match(s)
-        if m and bool(m.group(3)) != bool(m.group(4)):
-            rest = m.group(5).strip()
-            parts = labels.split_head(m.group(2))
-            if parts:
-                bold = labels.Label(parts[0], labels.strip_rest(rest)[0], parts[1])
-                return _label_line(number, bold, markdown)
-            if labels.TIMESTAMP_LINE.match(rest):
-                # ``**Break**: \[30:08\]``: a section marker in the recording, not a speaker.
-                return Line("cue", number, inline(m.group(2).strip()))
-        only = _BOLD_ONLY.match(s)
-        if only and BREAK.match(only.group(2).strip(" []()")):
-            return Line("cue", number, only.group(2).strip(" []()"))  # ``**Break**``
-        header = labels.match_header(s)
-        if header:
-            prose = inline(s.lstrip("#").strip())
-            return replace(_label_line(number, header, markdown), raw=prose, stamp=True)
-        m = HEADING.match(s)
-        if m:
-            return Line("heading", number, inline(m.group(2)), level=len(m.group(1)))
-        m = BULLET.match(s)
-        if m:
-            return Line("bullet", number, inline(m.group(1)))
+        line = _classify_markdown(s, number)
+        if line is not None:
+            return line
     lab = labels.match_label(s)
     if lab:
-        return replace(_label_line(number, lab, markdown), raw=inline(s) if markdown else s)
+        return _label_line(number, lab, markdown, raw=inline(s) if markdown else s)
     header = labels.match_header(s)
     if header:
-        return replace(_label_line(number, header, markdown), raw=s, stamp=True)
+        return _label_line(number, header, markdown, raw=s, stamp=True)
     if labels.is_caps_name(s):
         return Line("text", number, s, caps=True)
     handle = labels.match_handle(s)
@@ -132,6 +128,38 @@ def classify(raw: str, number: int, markdown: bool = False) -> Line:
     if markdown:
         return Line("text", number, inline(s), italic=is_italic_line(s))
     return Line("text", number, s)
+
+
+def _classify_markdown(s: str, number: int) -> Line | None:
+    """What only Markdown marks: bold labels, ``**Break**``, headings, bullets."""
+    lead = s[0]
+    if s.startswith(("**", "__")):
+        m = BOLD_LABEL.match(s)
+        if m and bool(m.group(3)) != bool(m.group(4)):
+            rest = m.group(5).strip()
+            parts = labels.split_head(m.group(2))
+            if parts:
+                bold = labels.Label(parts[0], labels.strip_rest(rest)[0], parts[1])
+                return _label_line(number, bold, True)
+            if labels.TIMESTAMP_LINE.match(rest):
+                # ``**Break**: \[30:08\]``: a section marker in the recording, not a speaker.
+                return Line("cue", number, inline(m.group(2).strip()))
+        only = _BOLD_ONLY.match(s)
+        if only and BREAK.match(only.group(2).strip(" []()")):
+            return Line("cue", number, only.group(2).strip(" []()"))  # ``**Break**``
+    header = labels.match_header(s)
+    if header:
+        prose = inline(s.lstrip("#").strip())
+        return _label_line(number, header, True, raw=prose, stamp=True)
+    if lead == "#":
+        m = HEADING.match(s)
+        if m:
+            return Line("heading", number, inline(m.group(2)), level=len(m.group(1)))
+    if lead in "*+-" or lead.isdigit():
+        m = BULLET.match(s)
+        if m:
+            return Line("bullet", number, inline(m.group(1)))
+    return None
 
 
 def _header_is_prose(
@@ -181,13 +209,13 @@ def resolve_context(lines: list[Line]) -> list[Line]:
             if recurs:
                 ln = Line("label", ln.number, ln.raw, ln.speaker)
             else:
-                ln = replace(ln, speaker=None, raw="")
+                ln = ln._replace(speaker=None, raw="")
         elif ln.caps:
             prev_ok = i == 0 or lines[i - 1].kind in ("blank", "timestamp")
             if prev_ok and nxt is not None and nxt.kind == "text" and not nxt.caps:
                 ln = Line("label", ln.number, "", ln.text, header=True)
             else:
-                ln = replace(ln, caps=False)
+                ln = ln._replace(caps=False)
         elif _header_is_prose(ln, lines[i - 1] if i else None, nxt, seen_turn, named):
             ln = Line("text", ln.number, ln.raw)
         elif (

@@ -21,9 +21,13 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 _ITALIC_LINE = re.compile(r"^(?:\*[^*\s][^*]*\*|_[^_\s][^_]*_)[.!]?$")
 
 
+# Every inline pattern below needs one of these: a line without any is returned as it is.
+_MARKUP_SIGN = re.compile(r"[*_\[`\\<]")
+
+
 def inline(text: str) -> str:
     """Markdown inline markup removed: links keep their words, emphasis and escapes go."""
-    if not any(c in text for c in "*_[`\\<"):
+    if not _MARKUP_SIGN.search(text):
         return text
     text = _IMAGE_OR_LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)

@@ -26,6 +26,8 @@ def match_name_line(line: str) -> NameLine | None:
     line = line.strip()
     if len(line) > 90 or line.endswith((".", ",", ";", "!", "?", '"', "”", ")")):
         return None  # a line of prose: no need to try the pattern
+    if line[:1].islower() or line[:1].isdigit():
+        return None  # a name starts with a capital (or bold markers)
     m = _NAME_LINE.match(line)
     if not m:
         return None
