@@ -28,6 +28,7 @@ KNOWN = {
     "lexicon",
     "speakers",
     "aliases",
+    "directions",
     "engine",
     "allow_lost_words",
     "language",
@@ -132,7 +133,7 @@ def load_config(path: Path) -> RenderConfig:
         lexicon=existing(str(data["lexicon"]), origin("lexicon"), "lexicon")
         if data.get("lexicon")
         else None,
-        parse=options_from_mapping(data, path),
+        parse=options_from_mapping(data, path, lines),
         engine=str(data["engine"]) if data.get("engine") else None,
         allow_lost_words=allow_lost_words,
         language=checked_tag(data["language"], "language", **where("language"))

@@ -156,6 +156,35 @@ def test_only_renders_the_chosen_segments(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "3..9" in one_line_error(bad)
 
 
+PLAY = """          INT. HARBOUR - DAWN
+
+          Gulls circle over the grey water.
+
+                              ODA
+                    The boats are late.
+
+                              KEEPER
+                    They always are.
+"""
+
+
+def test_directions_omit_is_neither_spoken_nor_captioned(tmp_path: Path) -> None:
+    script = tmp_path / "play.txt"
+    script.write_text(PLAY, "utf-8")
+    out = tmp_path / "ep.mp3"
+    args = ["-o", out, "-q", "--layout", "screenplay", "--json", *BARE]
+    result = run("render", script, *args, "--directions", "omit")
+    assert result.exit_code == 0, result.stderr
+    cues = [" ".join(c.text.split()) for c in webvtt_cues(out.with_suffix(".vtt"))]
+    assert cues == ["The boats are late.", "They always are."]
+    sidecars = " ".join(Path(p).read_text("utf-8") for p in json.loads(result.stdout)["sidecars"])
+    assert "Gulls" not in sidecars and "HARBOUR" not in sidecars
+    # The default reads them.
+    assert run("render", script, *args).exit_code == 0
+    cues = [" ".join(c.text.split()) for c in webvtt_cues(out.with_suffix(".vtt"))]
+    assert any("Gulls circle over the grey water." in cue for cue in cues)
+
+
 def webvtt_cues(path: Path) -> list:  # type: ignore[type-arg]
     import webvtt
 

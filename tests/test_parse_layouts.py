@@ -336,6 +336,58 @@ def test_screenplay_cues_extensions_parentheticals_and_action() -> None:
     assert all("12." not in s.text and s.text != "(4)" for s in script.segments)
 
 
+def test_directions_omit_leaves_scene_headings_and_action_out() -> None:
+    script = parse_text(SCREENPLAY, options=ParseOptions(directions="omit"))
+    assert [(s.kind, s.speaker) for s in script.segments] == [
+        ("turn", "ODA"), ("cue", None), ("turn", "KEEPER"), ("turn", "ODA"),
+    ]  # fmt: skip
+    assert script.turns[0].text == "Every night the same ninety steps.\n\nNinety-one tonight."
+    # The default, and ``narrate`` said outright, read them.
+    for options in (None, ParseOptions(directions="narrate")):
+        narrated = parse_text(SCREENPLAY, options=options)
+        assert ("narration", "She stops at the top.") in [
+            (s.kind, s.text) for s in narrated.segments
+        ]
+
+
+def test_directions_in_front_matter_and_its_one_line_error() -> None:
+    front = "---\ndirections: omit\n---\n"
+    script = parse_text(front + SCREENPLAY)
+    assert all(s.kind != "narration" for s in script.segments)
+    # A command line's (or config's) ``narrate`` wins over the front matter.
+    script = parse_text(front + SCREENPLAY, options=ParseOptions(directions="narrate"))
+    assert any(s.text == "She stops at the top." for s in script.segments)
+    with pytest.raises(InputError) as caught:
+        parse_text("---\ntitle: T\ndirections: skip\n---\n" + SCREENPLAY)
+    assert caught.value.line == 3
+    assert "'directions' must be narrate or omit" in str(caught.value)
+
+
+def test_cli_directions_option_over_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "play.txt"
+    path.write_text(SCREENPLAY, encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("directions: omit\n", encoding="utf-8")
+    runner = CliRunner()
+    omitted = runner.invoke(cli, ["check", "--stats", "--config", str(config), str(path)])
+    assert omitted.exit_code == 0, omitted.output
+    assert "total: 18 words" in omitted.output and "(narration)" not in omitted.output
+    narrated = runner.invoke(
+        cli, ["check", "--stats", "--config", str(config), "--directions", "narrate", str(path)]
+    )
+    assert "(narration): 4 paragraphs, 21 words" in narrated.output
+    assert "total: 39 words" in narrated.output
+    parsed = runner.invoke(cli, ["parse", "--directions", "omit", str(path)])
+    assert parsed.exit_code == 0 and "INT. LIGHTHOUSE" not in parsed.output
+    assert "Then we wait." in parsed.output
+    bad = runner.invoke(cli, ["parse", "--directions", "skip", str(path)])
+    assert bad.exit_code == 2
+    config.write_text("cast: {}\ndirections: [omit]\n", encoding="utf-8")
+    wrong = runner.invoke(cli, ["parse", "--config", str(config), str(path)])
+    assert wrong.exit_code == 2
+    assert f"{config}:2: 'directions' must be narrate or omit" in wrong.output
+
+
 # -- 7. court and deposition transcripts ----------------------------------------------------
 
 COURT = """            UNITED STATES DISTRICT COURT

@@ -95,8 +95,8 @@ def test_an_unknown_config_key_lists_the_valid_ones(tmp_path: Path, script: Path
     assert result.exit_code == 2
     line = one_line_error(result)
     assert f"{conf}:2:" in line and "'loudnes'" in line
-    keys = "aliases, allow_lost_words, cast, engine, gaps, intro, language, lexicon, loudness"
-    assert f"{keys}, outro, speakers, voices" in line
+    keys = "aliases, allow_lost_words, cast, directions, engine, gaps, intro, language, lexicon"
+    assert f"{keys}, loudness, outro, speakers, voices" in line
 
 
 def test_an_unknown_gap_lists_the_valid_ones(tmp_path: Path, script: Path) -> None:

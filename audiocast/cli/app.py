@@ -15,7 +15,7 @@ from click.decorators import FC
 
 from .. import __version__, limits
 from ..errors import AudiocastError
-from ..parse import LAYOUTS, ParseOptions
+from ..parse import DIRECTIONS, LAYOUTS, ParseOptions
 from ..paths import Kind, command_line, existing
 from ..signals import describe, exit_code, stdout_failure, stop_requests_interrupt
 from .params import whole_within
@@ -124,6 +124,11 @@ LAYOUT_OPTION = click.option(
     type=click.Choice(LAYOUTS),
     help="Read the speaker labels this way instead of detecting it (see parse --explain).",
 )
+DIRECTIONS_OPTION = click.option(
+    "--directions",
+    type=click.Choice(DIRECTIONS),
+    help="Read scene headings and action as narration, or omit them [default: narrate].",
+)
 JOBS_OPTION = click.option(
     "-j",
     "--jobs",
@@ -189,12 +194,15 @@ def config_and_cast(
     return config, _pairs(voice_overrides, "--voice")
 
 
-def parse_options(layout: str | None, config_file: Path | None) -> ParseOptions:
-    """``--layout`` over the ``speakers:``/``aliases:`` of a ``--config`` file."""
+def parse_options(
+    layout: str | None, config_file: Path | None, directions: str | None = None
+) -> ParseOptions:
+    """``--layout`` and ``--directions`` over the ``speakers:``/``aliases:``/``directions:``
+    of a ``--config`` file."""
     from ..config import load_config
 
     base = load_config(config_file).parse if config_file else ParseOptions()
-    return ParseOptions(layout, base.speakers, base.aliases)
+    return ParseOptions(layout, base.speakers, base.aliases, directions or base.directions)
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

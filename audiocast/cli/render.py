@@ -26,6 +26,7 @@ from .app import (
     CACHE_DIR_OPTION,
     CONFIG_OPTION,
     DEVICE_OPTION,
+    DIRECTIONS_OPTION,
     ENGINE_OPTION,
     JOBS_OPTION,
     LANGUAGE_OPTION,
@@ -146,6 +147,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @LAYOUT_OPTION
+@DIRECTIONS_OPTION
 def render(
     script: Path,
     output: str | None,
@@ -176,6 +178,7 @@ def render(
     quiet: bool,
     as_json: bool,
     layout: str | None,
+    directions: str | None,
 ) -> None:
     """Render SCRIPT to an episode: audio plus chapters, captions and transcript beside it."""
     from ..config import bumper_from_option
@@ -223,7 +226,9 @@ def render(
 
         for line in runtime_lines(engine or config.engine or "pyttsx3"):
             click.echo(f"audiocast: {line}", err=True)
-    parse_options = ParseOptions(layout, config.parse.speakers, config.parse.aliases)
+    parse_options = ParseOptions(
+        layout, config.parse.speakers, config.parse.aliases, directions or config.parse.directions
+    )
     source = load_script(script, parse_options) if parse_options != ParseOptions() else script
     with bar:
         result = render_episode(source, options)

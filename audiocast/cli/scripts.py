@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..model import Finding, Segment
 from .app import (
     CONFIG_OPTION,
+    DIRECTIONS_OPTION,
     LANGUAGE_OPTION,
     LAYOUT_OPTION,
     LEXICON_OPTION,
@@ -39,6 +40,7 @@ from .app import (
     "--explain", is_flag=True, help="Say which layout was chosen, why, and which aliases merged."
 )
 @LAYOUT_OPTION
+@DIRECTIONS_OPTION
 @CONFIG_OPTION
 @LEXICON_OPTION
 def parse_command(
@@ -47,6 +49,7 @@ def parse_command(
     spoken: bool,
     explain: bool,
     layout: str | None,
+    directions: str | None,
     config_file: Path | None,
     lexicon: Path | None,
 ) -> None:
@@ -54,7 +57,7 @@ def parse_command(
 
     Segments are numbered as `render --only` counts them.
     """
-    script = load_script(file, parse_options(layout, config_file))
+    script = load_script(file, parse_options(layout, config_file, directions))
     if explain:
         from ..parse.explain import explain_lines
 
@@ -96,6 +99,7 @@ def parse_command(
 )
 @LEXICON_OPTION
 @LAYOUT_OPTION
+@DIRECTIONS_OPTION
 @CONFIG_OPTION
 @LANGUAGE_OPTION
 def check_command(
@@ -105,6 +109,7 @@ def check_command(
     pronounce: bool,
     lexicon: Path | None,
     layout: str | None,
+    directions: str | None,
     config_file: Path | None,
     language: str | None,
 ) -> None:
@@ -115,7 +120,7 @@ def check_command(
     from ..config import load_config
     from ..language import with_language
 
-    options = parse_options(layout, config_file)
+    options = parse_options(layout, config_file, directions)
     given = [language, load_config(config_file).language if config_file else None]
     reports: list[dict[str, object]] = []
     errors: list[dict[str, object]] = []

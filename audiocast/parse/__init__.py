@@ -18,12 +18,12 @@ from .frontmatter import split_front_matter
 from .layouts import LAYOUTS
 from .metadata import build_metadata
 from .offair import strip_comments
-from .options import ParseOptions, options_from_mapping
+from .options import DIRECTIONS, ParseOptions, options_from_mapping
 from .plain import parse_plain
 from .subtitles import parse_subtitles
 from .yaml_script import parse_yaml_script
 
-__all__ = ["LAYOUTS", "ParseOptions", "load_script", "parse_text"]
+__all__ = ["DIRECTIONS", "LAYOUTS", "ParseOptions", "load_script", "parse_text"]
 
 
 def load_script(path: str | Path, options: ParseOptions | None = None) -> Script:

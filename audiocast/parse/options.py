@@ -1,7 +1,8 @@
 """What a producer can tell the parser without editing the transcript.
 
-``speakers:`` (a list of labels, or ``label: Display Name``) and ``aliases:`` (``JR: Jane Roe``)
-come from the front matter or a ``--config`` file; ``layout`` from ``--layout``.
+``speakers:`` (a list of labels, or ``label: Display Name``), ``aliases:`` (``JR: Jane Roe``)
+and ``directions:`` come from the front matter or a ``--config`` file; ``layout`` from
+``--layout``; ``--directions`` overrules ``directions:``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ class ParseOptions:
     """Labels that are speakers whatever the layout's evidence says."""
     aliases: Mapping[str, str] = field(default_factory=dict)
     """Label -> display name (``speakers:`` given as a mapping lands here too)."""
+    directions: str | None = None
+    """``narrate`` (the default) or ``omit``: scene headings, action and transitions (and a
+    court transcript's examination headings) read as narration, or left out."""
 
     def merged(self, other: ParseOptions) -> ParseOptions:
         """``other`` (the front matter) under ``self`` (command line and config win)."""
@@ -29,7 +33,16 @@ class ParseOptions:
             self.layout or other.layout,
             tuple(dict.fromkeys((*self.speakers, *other.speakers))),
             {**other.aliases, **self.aliases},
+            self.directions or other.directions,
         )
+
+    @property
+    def omit_directions(self) -> bool:
+        return self.directions == "omit"
+
+
+DIRECTIONS = ("narrate", "omit")
+"""What ``directions:`` and ``--directions`` accept."""
 
 
 def options_from_mapping(
@@ -72,4 +85,12 @@ def options_from_mapping(
                     hint="write e.g. 'aliases:\\n  JR: Jane Roe'",
                 )
             aliases[str(label).strip()] = str(display).strip()
-    return ParseOptions(None, tuple(s for s in speakers if s), aliases)
+    directions = data.get("directions")
+    if directions is not None and directions not in DIRECTIONS:
+        raise InputError(
+            f"'directions' must be {' or '.join(DIRECTIONS)}, not {directions!r}",
+            path=where,
+            line=lines.get("directions"),
+            hint="write 'directions: omit' to leave scene headings and action out",
+        )
+    return ParseOptions(None, tuple(s for s in speakers if s), aliases, directions)

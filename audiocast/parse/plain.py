@@ -59,6 +59,9 @@ def parse_plain(
     lines = classify_lines(body, first_line, markdown)
     best, runner_up = choose_layout(lines, body, first_line, options)
     lines = best.lines
+    if options.omit_directions:
+        # Left out, not merely unspoken: a blank line in their place keeps paragraphs apart.
+        lines = [Line("blank", ln.number) if ln.kind == "action" else ln for ln in lines]
     infos = [LabelInfo(ln.speaker, ln.role) for ln in lines if ln.kind == "label" and ln.speaker]
     plan = TurnPlan(
         aliases=resolve_aliases(infos, "\n".join(body), options.aliases),
