@@ -33,6 +33,10 @@ from .worker import Outcome, Task, Worker, attempt, unpack_error
 DEFAULT_TIMEOUT = 120.0
 """Seconds one request may take in a worker before the worker is killed and the request retried.
 A sentence takes well under a second; this only catches an engine that hangs."""
+DEFAULT_STARTUP_TIMEOUT = 300.0
+"""Seconds a new worker may take to start its engine and report ready before the render fails.
+Measured on a 2-core machine at load 9: pyttsx3 4.5-5 s, Piper 16-19 s (importing onnxruntime,
+piper and numpy from a cold disk); this only catches an engine that hangs while it starts."""
 LOOKAHEAD_PER_JOB = 4
 """Requests scheduled ahead of the consumer, per worker: what bounds memory and temp files."""
 PIPELINE_DEPTH = 3
@@ -74,7 +78,9 @@ class SynthesisPool:
     ``engine``; ``jobs=1`` runs the engine in this process instead (same checks, no crash or
     hang recovery), unless ``in_process=False``. A bad clip (missing, empty, truncated, silent,
     wrong length) or a worker that dies or exceeds ``timeout`` seconds is retried up to
-    ``retries`` times, then ``SynthesisFailed`` is raised. ``on_progress(done, total)`` is
+    ``retries`` times, then ``SynthesisFailed`` is raised. A worker that does not report ready
+    within ``startup_timeout`` seconds fails the run with an ``EngineError`` naming the engine
+    and the voices waiting for it (it would hang again). ``on_progress(done, total)`` is
     called as clips become ready. Leaving the ``with`` block, normally or by an exception such
     as ``KeyboardInterrupt``, stops the workers and removes every temporary file.
     """
@@ -88,6 +94,7 @@ class SynthesisPool:
         on_progress: ProgressCallback | None = None,
         *,
         timeout: float = DEFAULT_TIMEOUT,
+        startup_timeout: float = DEFAULT_STARTUP_TIMEOUT,
         in_process: bool | None = None,
         device: str | None = None,
     ) -> None:
@@ -99,6 +106,7 @@ class SynthesisPool:
         self.retries = max(0, retries)
         self.on_progress = on_progress
         self.timeout = timeout
+        self.startup_timeout = startup_timeout
         self.in_process = self.jobs == 1 if in_process is None else in_process
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[Worker] = []
@@ -263,8 +271,8 @@ class SynthesisPool:
                 except OSError:  # it died since it last spoke
                     self._replace(worker, "the worker process died")
                     break
-        busy = [w.deadline for w in self._workers if w.tasks]
-        timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
+        deadlines = [w.deadline for w in self._workers if w.tasks or not w.ready]
+        timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
         if not self._workers:
             raise RuntimeError("SynthesisPool: waiting with no work and no workers")
         handles: list[Any] = [w.conn for w in self._workers]
@@ -280,6 +288,8 @@ class SynthesisPool:
                 self._on_message(worker, message)
             elif worker.process.sentinel in events:
                 self._replace(worker, f"the worker process died (exit {worker.process.exitcode})")
+            elif not worker.ready and time.monotonic() >= worker.deadline:
+                raise self._never_started()
             elif worker.tasks and time.monotonic() >= worker.deadline:
                 self._replace(worker, f"no clip after {self.timeout:g} s")
 
@@ -294,6 +304,16 @@ class SynthesisPool:
             if worker.tasks:
                 worker.deadline = time.monotonic() + self.timeout
             self._settle(task, message[1])
+
+    def _never_started(self) -> EngineError:
+        waiting = [self._requests[indexes[0]] for indexes in self._waiting.values()]
+        voices = sorted({request.voice.voice_id for request in waiting})
+        named = f" (voice {', '.join(voices)})" if voices else ""
+        return EngineError(
+            f"the {self.engine_name} engine{named} did not start: its worker process was not "
+            f"ready after {self.startup_timeout:g} s",
+            hint=f"check the engine alone: audiocast say Hello --engine {self.engine_name}",
+        )
 
     def _settle(self, task: Task, outcome: Outcome) -> None:
         try:
@@ -344,4 +364,5 @@ class SynthesisPool:
         self.workers_started += 1
         worker = Worker(self._ctx, self.engine_name, self.workers_started, self.device)
         self._workers.append(worker)
+        worker.deadline = time.monotonic() + self.startup_timeout
         worker.start()

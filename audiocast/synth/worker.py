@@ -123,7 +123,7 @@ class Worker:
         self.tasks: deque[Task] = deque()
         """Sent and not yet answered, oldest first: the worker is busy with the first."""
         self.deadline = 0.0
-        """When the first task is overdue."""
+        """Until ready, when it must be; then when the first task is overdue."""
         self.started = False
 
     def start(self) -> None:

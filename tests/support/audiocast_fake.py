@@ -20,6 +20,9 @@ Faults come from the constructor or, so that worker processes can be configured 
   0-byte file; ``crash`` ends the process at once (``os._exit``), as a dying worker would;
   ``hang`` sleeps ``hang_seconds`` (default 30) and then writes a good clip; ``error`` raises
   ``EngineError``.
+- ``hang_at_start``: ``true`` makes the engine sleep ``hang_seconds`` in its constructor when
+  it runs in a pool worker (a process started by ``multiprocessing``), before the worker can
+  report ready; the process that made the pool is never held up (its version probe works).
 - ``fail_times``: a text faults on its first N attempts only, then comes out right; absent or
   ``null`` means every attempt. Attempts are counted per text, across processes when ``log`` is
   set, else within this instance.
@@ -30,6 +33,7 @@ Faults come from the constructor or, so that worker processes can be configured 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import struct
 import time
@@ -67,15 +71,18 @@ class FaultPlan:
     fail_times: int | None = None
     """A text faults on its first ``fail_times`` attempts only; ``None`` = on every attempt."""
     hang_seconds: float = 30.0
+    hang_at_start: bool = False
     log: Path | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FaultPlan:
-        unknown = set(data) - set(FAULT_KINDS) - {"fail_times", "hang_seconds", "log"}
+        unknown = (
+            set(data) - set(FAULT_KINDS) - {"fail_times", "hang_seconds", "hang_at_start", "log"}
+        )
         if unknown:
             raise EngineError(
                 f"unknown fake-engine fault keys: {', '.join(sorted(unknown))}",
-                hint=f"use {', '.join(FAULT_KINDS)}, fail_times, hang_seconds, log",
+                hint=f"use {', '.join(FAULT_KINDS)}, fail_times, hang_seconds, hang_at_start, log",
             )
         triggers = {k: tuple(data[k]) for k in FAULT_KINDS if k in data}
         fail_times = data.get("fail_times")
@@ -84,6 +91,7 @@ class FaultPlan:
             triggers=triggers,
             fail_times=None if fail_times is None else int(fail_times),
             hang_seconds=float(data.get("hang_seconds", 30.0)),
+            hang_at_start=bool(data.get("hang_at_start", False)),
             log=Path(log) if log else None,
         )
 
@@ -115,6 +123,9 @@ class FakeSynthesizer:
         self._calls = 0
         # Attempts per text when no shared log counts them across processes.
         self._attempts: Counter[str] = Counter()
+        if faults.hang_at_start and multiprocessing.parent_process() is not None:
+            self._record("", None, "hang_at_start")
+            time.sleep(faults.hang_seconds)
 
     def version(self) -> str:
         return "fake 1"
@@ -190,11 +201,16 @@ class FakeSynthesizer:
         with log.open(encoding="utf-8") as fh:
             return sum(1 for line in fh if json.loads(line)["text"] == text)
 
-    def _record(self, text: str, voice: VoiceProfile, fault: str | None) -> None:
+    def _record(self, text: str, voice: VoiceProfile | None, fault: str | None) -> None:
         if self._faults.log is None:
             return
         line = json.dumps(
-            {"pid": os.getpid(), "text": text, "voice": voice.voice_id, "fault": fault}
+            {
+                "pid": os.getpid(),
+                "text": text,
+                "voice": voice.voice_id if voice else None,
+                "fault": fault,
+            }
         )
         # One write() on an O_APPEND descriptor, so lines from several workers never interleave.
         fd = os.open(self._faults.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
