@@ -189,6 +189,12 @@ def load_model(path: Path, device: str = "cpu") -> LoadedModel:
     session_options.intra_op_num_threads = 1
     session_options.inter_op_num_threads = 1
     session_options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    # onnxruntime's CPU arena and memory patterns keep the largest buffers a run ever needed
+    # (a long sentence's decoder output) for the session's life: measured here, a worker grew
+    # from 190 MB to 410 MB over 33 sentences with them, and stayed flat without them, for
+    # no measurable loss of speed.
+    session_options.enable_cpu_mem_arena = False
+    session_options.enable_mem_pattern = False
     try:
         session = onnxruntime.InferenceSession(
             str(prepared), sess_options=session_options, providers=providers
