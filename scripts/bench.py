@@ -14,8 +14,11 @@ measures, in one run on this machine:
 - audiocast's cold render (empty clip cache): synthesis, levelling, limiting, chapters,
   captions, tags;
 - the re-render after one turn was edited (warm cache);
-- peak memory (resident set) of the 1-hour and the longer render, the main process and the
-  largest child (a synthesis worker or ffmpeg).
+- peak memory (resident set) of the 1-hour and the longer render: the whole process tree
+  (audiocast and its synthesis workers and ffmpeg together, sampled every 0.2 s with psutil),
+  the main process alone and the largest child;
+- the machine's load average (``uptime``) beside each timed figure: it is shared, and a
+  loaded machine makes every figure slower.
 
 With ``--engine piper`` the bare pipeline is the ``piper`` CLI with the same voice (joe), and
 the run also prints the PocketSphinx word error of ``--wer-script`` (default the example
@@ -27,6 +30,7 @@ Figures are printed, never asserted: speed depends on the machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -35,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -185,9 +190,58 @@ def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start
 
 
+class TreePeak:
+    """The largest sum of resident memory of a process and all its descendants, sampled every
+    ``interval`` seconds in a thread (psutil; reported as 0 where it is not installed)."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        self.peak = 0
+        self._pid = pid
+        self._interval = interval
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        try:
+            root = psutil.Process(self._pid)
+        except psutil.Error:
+            return
+        while not self._done.is_set():
+            total = 0
+            try:
+                for proc in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        total += proc.memory_info().rss
+            except psutil.Error:
+                break
+            self.peak = max(self.peak, total)
+            self._done.wait(self._interval)
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def progress(line: str) -> None:
+    """A figure as soon as it is measured, on stderr: a long run shows how far it got."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def load() -> str:
+    """The 1, 5 and 15 minute load averages, as ``uptime`` prints them."""
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 def render(
     script: Path, out: Path, cache: Path, jobs: int | None, engine: str = "pyttsx3"
-) -> dict[str, float]:
+) -> dict[str, float | str]:
     """One ``audiocast render`` in a child process: wall time and peak memory."""
     probe = (
         "import json, resource, sys\n"
@@ -205,17 +259,25 @@ def render(
     if jobs:
         args += ["--jobs", str(jobs)]
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+    proc = subprocess.Popen(
+        [sys.executable, "-c", probe, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    tree = TreePeak(proc.pid)
+    _, stderr = proc.communicate()
+    tree_peak = tree.stop()
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        sys.exit(f"render failed:\n{proc.stderr}")
-    usage = json.loads(proc.stderr.strip().splitlines()[-1])
+        sys.exit(f"render failed:\n{stderr}")
+    usage = json.loads(stderr.strip().splitlines()[-1])
     return {
         "seconds": seconds,
         "rss_mb": usage["self"] / 1024,
         "child_mb": usage["children"] / 1024,
+        "tree_mb": tree_peak / 2**20,
+        "load": load(),
     }
 
 
@@ -270,42 +332,51 @@ def main() -> None:
     bare_tool = bare_piper if args.engine == "piper" else bare_espeak
     tool_name = "piper CLI" if args.engine == "piper" else "eSpeak NG"
     t_speak = timed(bare_tool, plain, bare_wav)
+    speak_load = load()
+    progress(f"bare {tool_name}: {t_speak:.1f} s, {speak_load}")
     t_encode = timed(encode, bare_wav, bare_mp3, args.bitrate)
+    encode_load = load()
     t_bare = t_speak + t_encode
 
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     cold = render(script, work / "episode.mp3", cache, args.jobs, args.engine)
     length = duration(work / "episode.mp3")
+    progress(f"cold render: {cold}")
 
     edited = work / "bench-edited.txt"
     middle = turns[len(turns) // 2]
     edited.write_text(text.replace(middle, middle.replace(",", " indeed,", 1), 1), "utf-8")
     warm = render(edited, work / "episode-edited.mp3", cache, args.jobs, args.engine)
+    progress(f"re-render: {warm}")
 
     bare_minutes = duration(bare_wav) / 60
     print(f"episode: {length / 60:.1f} min of audio; bare {tool_name}: {bare_minutes:.1f} min")
+    print("(load: the 1, 5, 15 minute load averages when the figure was taken)")
     print()
     rows = [
-        (f"bare pipeline: {tool_name} whole text + ffmpeg MP3", t_bare, ""),
-        (f"  of which {tool_name}", t_speak, ""),
-        ("  of which the bare encode", t_encode, ""),
+        (f"bare pipeline: {tool_name} whole text + ffmpeg MP3", t_bare, "", ""),
+        (f"  of which {tool_name}", t_speak, "", speak_load),
+        ("  of which the bare encode", t_encode, "", encode_load),
         (
             "audiocast cold render",
             cold["seconds"],
-            f"{cold['seconds'] / t_bare:.2f}x bare pipeline",
+            f"{float(cold['seconds']) / t_bare:.2f}x bare pipeline",
+            cold["load"],
         ),
         (
             "audiocast re-render, one turn edited",
             warm["seconds"],
-            f"{warm['seconds'] / t_encode:.2f}x bare encode",
+            f"{float(warm['seconds']) / t_encode:.2f}x bare encode",
+            warm["load"],
         ),
     ]
-    for label, seconds, note in rows:
-        print(f"{label:<52}{seconds:8.1f} s   {note}")
+    for label, seconds, note, when in rows:
+        print(f"{label:<52}{float(seconds):8.1f} s   {note:<22}{when}")
     print(
-        f"{'peak memory, ' + f'{args.minutes:g} min render':<52}{cold['rss_mb']:8.0f} MB   "
-        f"largest child {cold['child_mb']:.0f} MB"
+        f"{'peak memory, ' + f'{args.minutes:g} min render, process tree':<52}"
+        f"{float(cold['tree_mb']):8.0f} MB   main process {float(cold['rss_mb']):.0f} MB, "
+        f"largest child {float(cold['child_mb']):.0f} MB"
     )
 
     if args.long_minutes > 0:
@@ -315,13 +386,14 @@ def main() -> None:
         long = render(
             long_script, work / "episode-long.mp3", work / "cache-long", args.jobs, args.engine
         )
-        ratio = long["rss_mb"] / cold["rss_mb"]
-        label = f"peak memory, {args.long_minutes:g} min render"
+        ratio = float(long["tree_mb"]) / max(float(cold["tree_mb"]), 1.0)
+        label = f"peak memory, {args.long_minutes:g} min render, process tree"
         long_minutes = duration(work / "episode-long.mp3") / 60
         print(
-            f"{label:<52}{long['rss_mb']:8.0f} MB   {ratio:.2f}x the {args.minutes:g} min "
-            f"render; largest child {long['child_mb']:.0f} MB; took {long['seconds']:.0f} s "
-            f"for {long_minutes:.0f} min"
+            f"{label:<52}{float(long['tree_mb']):8.0f} MB   {ratio:.2f}x the {args.minutes:g} "
+            f"min render; main process {float(long['rss_mb']):.0f} MB, largest child "
+            f"{float(long['child_mb']):.0f} MB; took {float(long['seconds']):.0f} s for "
+            f"{long_minutes:.0f} min, {long['load']}"
         )
     if args.engine == "piper":
         from word_error import render_and_score
@@ -331,7 +403,7 @@ def main() -> None:
             rate, count = render_and_score(args.wer_script, engine, work)
             print(
                 f"PocketSphinx word error, {args.wer_script.name}, {engine:<8}{rate:8.1%} "
-                f"of {count} words"
+                f"of {count} words   {load()}"
             )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
