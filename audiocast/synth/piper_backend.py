@@ -158,7 +158,13 @@ class PiperSynthesizer:
         if peak > 1e-6:
             audio = audio * (PEAK * float(voice.volume) / peak)
         samples = np.clip(audio * 32767.0, -32767, 32767).astype("<i2")
-        with atomic_path(Path(out), suffix=".wav") as tmp, wave.open(str(tmp), "wb") as w:
+        # An open file, not a name: a stop (SIGTERM, Ctrl-C) inside wave.open(name) leaves a
+        # half-made writer whose __del__ prints a traceback after the one-line message.
+        with (
+            atomic_path(Path(out), suffix=".wav") as tmp,
+            open(tmp, "wb") as f,
+            wave.open(f, "wb") as w,
+        ):
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(rate)
