@@ -134,11 +134,12 @@ CLI_WITH_SHORT_DEADLINE = textwrap.dedent(
     import audiocast.pipeline
     from audiocast.launch import main
 
-    audiocast.pipeline.SynthesisPool = functools.partial(
-        audiocast.pipeline.SynthesisPool, startup_timeout=10.0
-    )
-    sys.argv = ["audiocast", *sys.argv[1:]]
-    main()
+    if __name__ == "__main__":  # spawned workers import this module too
+        audiocast.pipeline.SynthesisPool = functools.partial(
+            audiocast.pipeline.SynthesisPool, startup_timeout=10.0
+        )
+        sys.argv = ["audiocast", *sys.argv[1:]]
+        main()
     """
 )
 
