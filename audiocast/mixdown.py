@@ -26,18 +26,12 @@ from .mix import (
     sting,
     trim_silence,
 )
+from .mix_layout import END_TAIL, HANDOVER_FADE, MUSIC_LEAD, OUTRO_MUSIC_GAP, STING_SECONDS
 from .model import SAMPLE_RATE, Clip, Gaps, Script
 from .plan import BumperPlan, Pause, Plan, Utterance
 from .timeline import SoundPlacement, Timeline
 
 DUCK_DB = -16.0
-MUSIC_LEAD = 1.6
-"""Seconds of music before the intro speech starts."""
-HANDOVER_FADE = 1.8
-"""Seconds over which the intro music fades out under the first line."""
-END_TAIL = 0.8
-"""Seconds of tone after the last word when no music ends the episode."""
-STING_SECONDS = 2.4
 
 
 class _Mix:
@@ -138,7 +132,7 @@ def _bumper(
         mix.write(speech)
     else:
         if not intro and speech.size:  # the outro's speech comes first, music after
-            mix.write(join([speech, silence(0.3)]))
+            mix.write(join([speech, silence(OUTRO_MUSIC_GAP)]))
         _play_music(mix, script, bumper, hold if intro else None)
 
 
