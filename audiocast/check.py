@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Finding, Script
 from .normalize import lexicon_for
@@ -26,7 +27,9 @@ from .normalize.coverage import lost_word_findings
 from .parse import load_script
 from .parse.explain import layout_findings
 
-WORDS_PER_MINUTE = 175
+if TYPE_CHECKING:  # the estimate needs the engine: plain checks stay light
+    from .estimate import Estimate
+
 NARRATION = "(narration)"
 SIMILARITY = 0.85
 _PUNCT = re.compile(r"[^\w\s]")
@@ -39,7 +42,7 @@ class SpeakerStats:
     turns: int
     words: int
     seconds: float
-    """Estimated spoken duration at 175 words per minute, before any synthesis."""
+    """Estimated seconds of speech, from the engine's measured rate (``audiocast.estimate``)."""
 
 
 def _normal(name: str) -> str:
@@ -156,9 +159,10 @@ def check_file(path: str | Path) -> list[Finding]:
     return check_script(load_script(path))
 
 
-def speaker_stats(script: Script) -> list[SpeakerStats]:
+def speaker_stats(script: Script, estimate: Estimate | None = None) -> list[SpeakerStats]:
     """Turns, words and estimated seconds per speaker (first appearance order), then the
-    narration as ``(narration)`` when the script has any."""
+    narration as ``(narration)`` when the script has any. The seconds are ``estimate``'s
+    (``audiocast.estimate``: the engine's measured rate); 0 without one."""
     turns: Counter[str] = Counter()
     words: Counter[str] = Counter()
     for seg in script.segments:
@@ -168,8 +172,9 @@ def speaker_stats(script: Script) -> list[SpeakerStats]:
         turns[who] += 1
         words[who] += len(seg.text.split())
     order = [*script.speaker_names, NARRATION]
+    spoken = estimate.speakers if estimate is not None else {}
     return [
-        SpeakerStats(name, turns[name], words[name], words[name] * 60.0 / WORDS_PER_MINUTE)
+        SpeakerStats(name, turns[name], words[name], spoken.get(name, 0.0))
         for name in order
         if turns[name]
     ]
@@ -191,22 +196,34 @@ def format_duration(seconds: float) -> str:
     return f"{total // 60}:{total % 60:02d}"
 
 
-def stats_lines(stats: list[SpeakerStats]) -> list[str]:
-    """``  Editor: 7 turns, 312 words, ~1:47`` per speaker, then the total."""
+def stats_lines(stats: list[SpeakerStats], estimate: Estimate | None = None) -> list[str]:
+    """``  Editor: 7 turns, 312 words, ~1:47`` per speaker, then the estimate's parts and the
+    total."""
     out = []
     for s in stats:
         unit = "paragraph" if s.speaker == NARRATION else "turn"
         count = f"{s.turns} {unit}{'s' if s.turns != 1 else ''}"
         out.append(f"  {s.speaker}: {count}, {s.words} words, ~{format_duration(s.seconds)}")
     words = sum(s.words for s in stats)
-    total = sum(s.seconds for s in stats)
-    rate = f"at {WORDS_PER_MINUTE} words per minute"
-    out.append(f"  total: {words} words, ~{format_duration(total)} spoken {rate}")
+    if estimate is None:
+        out.append(f"  total: {words} words, nothing to speak")
+        return out
+    out.append(
+        f"  speech ~{format_duration(estimate.speech)}, pauses ~{format_duration(estimate.pauses)}"
+        f", intro/outro ~{format_duration(estimate.bumpers)}"
+    )
+    how = f"{estimate.engine} rate measured per voice"
+    if estimate.cached:
+        how += f", {estimate.cached} of {estimate.clips} clips already synthesized"
+    out.append(f"  total: {words} words, ~{format_duration(estimate.total)} ({how})")
     return out
 
 
 def report_to_dict(
-    path: str, findings: list[Finding], stats: list[SpeakerStats] | None = None
+    path: str,
+    findings: list[Finding],
+    stats: list[SpeakerStats] | None = None,
+    estimate: Estimate | None = None,
 ) -> dict[str, object]:
     """One checked file as JSON-safe data (``audiocast check --format json``)."""
     out: dict[str, object] = {
@@ -221,4 +238,14 @@ def report_to_dict(
             {"speaker": s.speaker, "turns": s.turns, "words": s.words, "seconds": s.seconds}
             for s in stats
         ]
+    if estimate is not None:
+        out["estimate"] = {
+            "seconds": estimate.total,
+            "speech": estimate.speech,
+            "pauses": estimate.pauses,
+            "intro_outro": estimate.bumpers,
+            "engine": estimate.engine,
+            "clips": estimate.clips,
+            "cached_clips": estimate.cached,
+        }
     return out

@@ -14,6 +14,7 @@ from audiocast.check import (
     stats_lines,
 )
 from audiocast.errors import InputError
+from audiocast.estimate import Estimate
 from audiocast.parse import parse_text
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
@@ -72,21 +73,35 @@ def test_check_file_propagates_input_errors(tmp_path: Path):
         check_file(tmp_path / "missing.txt")
 
 
-def test_speaker_stats_counts_words_and_estimates_seconds():
+def test_speaker_stats_counts_words_and_takes_seconds_from_the_estimate():
     script = parse_text(
         "Intro prose of five words.\n\nAnn: one two three four\n\n(LAUGHTER)\n\n"
         "Bo: five six\n\nAnn: seven\n"
     )
     stats = speaker_stats(script)
-    assert [(s.speaker, s.turns, s.words) for s in stats] == [
-        ("Ann", 2, 5),
-        ("Bo", 1, 2),
-        ("(narration)", 1, 5),
+    assert [(s.speaker, s.turns, s.words, s.seconds) for s in stats] == [
+        ("Ann", 2, 5, 0.0),
+        ("Bo", 1, 2, 0.0),
+        ("(narration)", 1, 5, 0.0),
     ]
-    assert stats[0].seconds == pytest.approx(5 * 60 / 175)
-    lines = stats_lines(stats)
-    assert lines[0] == "  Ann: 2 turns, 5 words, ~0:02"
-    assert lines[-1].startswith("  total: 12 words, ~0:04")
+    estimate = Estimate(
+        speech=9.0,
+        pauses=4.0,
+        bumpers=10.0,
+        speakers={"Ann": 3.0, "Bo": 1.5, "(narration)": 4.5},
+        engine="pyttsx3",
+        clips=5,
+        cached=2,
+    )
+    stats = speaker_stats(script, estimate)
+    assert [s.seconds for s in stats] == [3.0, 1.5, 4.5]
+    lines = stats_lines(stats, estimate)
+    assert lines[0] == "  Ann: 2 turns, 5 words, ~0:03"
+    assert lines[-2] == "  speech ~0:09, pauses ~0:04, intro/outro ~0:10"
+    assert lines[-1] == (
+        "  total: 12 words, ~0:23 (pyttsx3 rate measured per voice, "
+        "2 of 5 clips already synthesized)"
+    )
 
 
 def test_github_annotation_escapes():

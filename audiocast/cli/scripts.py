@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING
 import click
 
 from ..check import check_script, github_annotation, report_to_dict, speaker_stats, stats_lines
-from ..errors import InputError
+from ..errors import AudiocastError, InputError
 from ..parse import load_script
 from ..parse.jsonout import script_to_dict
 from ..parse.show import script_to_text
 from ..text_safety import json_terminal_safe, terminal_safe
 
 if TYPE_CHECKING:
-    from ..model import Finding, Segment
+    from ..estimate import Estimate
+    from ..model import Finding, Script, Segment
 from .app import (
     CONFIG_OPTION,
     DIRECTIONS_OPTION,
+    ENGINE_OPTION,
     LANGUAGE_OPTION,
     LAYOUT_OPTION,
     LEXICON_OPTION,
@@ -83,7 +85,18 @@ def parse_command(
 
 @cli.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--stats", is_flag=True, help="Add per-speaker word counts and spoken duration.")
+@click.option(
+    "--stats",
+    is_flag=True,
+    help="Add words per speaker and the episode's length, estimated from the engine's "
+    "measured speaking rate and the render's pauses, intro and outro.",
+)
+@ENGINE_OPTION
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    help="Clip cache folder (--stats: clips already made are measured, voices measured once).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -105,6 +118,8 @@ def parse_command(
 def check_command(
     files: tuple[Path, ...],
     stats: bool,
+    engine: str | None,
+    cache_dir: Path | None,
     fmt: str,
     pronounce: bool,
     lexicon: Path | None,
@@ -142,9 +157,17 @@ def check_command(
             # A broken lexicon file raises InputError: one line and exit 2, like a bad script.
             findings = sorted([*findings, *pronounce_findings(script, lexicon)], key=_line)
         found = found or bool(findings)
-        per_speaker = speaker_stats(script) if stats else None
+        per_speaker = estimate = None
+        if stats:
+            try:
+                estimate = _estimate(script, config_file, engine, cache_dir, lexicon)
+            except AudiocastError as exc:  # a voice or intro file the render would refuse
+                unreadable = True
+                click.echo(f"audiocast: error: {exc}", err=True)
+                errors.append({"path": str(file), "line": exc.line, "message": str(exc)})
+            per_speaker = speaker_stats(script, estimate)
         if fmt == "json":
-            reports.append(report_to_dict(str(file), findings, per_speaker))
+            reports.append(report_to_dict(str(file), findings, per_speaker, estimate))
             continue
         for f in findings:
             if fmt == "github":
@@ -153,11 +176,27 @@ def check_command(
                 click.echo(str(f))
         if per_speaker is not None:
             click.echo(f"{file}: spoken length estimate")
-            click.echo("\n".join(stats_lines(per_speaker)))
+            click.echo("\n".join(stats_lines(per_speaker, estimate)))
     if fmt == "json":
         data = {"files": reports, "errors": errors}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     sys.exit(2 if unreadable else 1 if found else 0)
+
+
+def _estimate(
+    script: Script,
+    config_file: Path | None,
+    engine: str | None,
+    cache_dir: Path | None,
+    lexicon: Path | None,
+) -> Estimate | None:
+    """The episode's length as ``render`` would make it with the same --config; ``None``
+    when the script has nothing to say (its finding says so)."""
+    from ..estimate import estimate_script, render_options
+
+    if not any(s.kind != "cue" and s.text.strip() for s in script.segments):
+        return None
+    return estimate_script(script, render_options(config_file, engine, cache_dir, lexicon))
 
 
 def _line(finding: Finding) -> int:
