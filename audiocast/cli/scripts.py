@@ -145,10 +145,7 @@ def check_command(
             script = with_language(load_script(file, options), *given)
         except InputError as exc:
             unreadable = True
-            click.echo(f"audiocast: error: {exc}", err=True)
-            errors.append({"path": str(file), "line": exc.line, "message": str(exc)})
-            if fmt == "github":
-                click.echo(github_annotation(str(file), exc.line, exc.message))
+            errors.append(_unusable(file, exc, fmt))
             continue
         findings = check_script(script, lexicon)
         if pronounce:
@@ -163,8 +160,7 @@ def check_command(
                 estimate = _estimate(script, config_file, engine, cache_dir, lexicon)
             except AudiocastError as exc:  # a voice or intro file the render would refuse
                 unreadable = True
-                click.echo(f"audiocast: error: {exc}", err=True)
-                errors.append({"path": str(file), "line": exc.line, "message": str(exc)})
+                errors.append(_unusable(file, exc, fmt))
             per_speaker = speaker_stats(script, estimate)
         if fmt == "json":
             reports.append(report_to_dict(str(file), findings, per_speaker, estimate))
@@ -181,6 +177,15 @@ def check_command(
         data = {"files": reports, "errors": errors}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     sys.exit(2 if unreadable else 1 if found else 0)
+
+
+def _unusable(file: Path, exc: AudiocastError, fmt: str) -> dict[str, object]:
+    """Say why ``file`` could not be checked (one line; an annotation too for GitHub) and
+    return the JSON report's entry for it."""
+    click.echo(f"audiocast: error: {exc}", err=True)
+    if fmt == "github":
+        click.echo(github_annotation(str(file), exc.line, exc.message))
+    return {"path": str(file), "line": exc.line, "message": str(exc)}
 
 
 def _estimate(
