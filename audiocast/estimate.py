@@ -111,8 +111,8 @@ def _voice_key(request: SpeechRequest) -> tuple[VoiceProfile, float]:
 class Estimator:
     """Estimates episodes with one engine, measuring each voice once; a context manager.
 
-    The engine starts only when a clip must be spoken (a voice not measured yet on this
-    machine); with everything in the cache it never starts.
+    Clips are spoken (in one worker process) only for a voice not measured yet on this
+    machine; otherwise the engine is asked for its version alone, which the cache keys hold.
     """
 
     def __init__(self, engine: str, cache: ClipCache, device: str | None = None) -> None:
