@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..estimate import Estimate
     from ..model import Finding, Script, Segment
 from .app import (
+    CACHE_DIR_OPTION,
     CONFIG_OPTION,
     DIRECTIONS_OPTION,
     ENGINE_OPTION,
@@ -92,11 +93,7 @@ def parse_command(
     "measured speaking rate and the render's pauses, intro and outro.",
 )
 @ENGINE_OPTION
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path),
-    help="Clip cache folder (--stats: clips already made are measured, voices measured once).",
-)
+@CACHE_DIR_OPTION
 @click.option(
     "--format",
     "fmt",
