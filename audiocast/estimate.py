@@ -20,7 +20,7 @@ import numpy as np
 
 from .check import NARRATION
 from .mix import decode_file, read_wav, trim_silence
-from .mix_layout import END_TAIL, MUSIC_LEAD, OUTRO_MUSIC_GAP, STING_SECONDS
+from .mix_layout import END_TAIL, HANDOVER_FADE, MUSIC_LEAD, OUTRO_MUSIC_GAP, STING_SECONDS
 from .model import SAMPLE_RATE, Clip, Gaps, Script, SpeechRequest, VoiceProfile
 from .options import RenderOptions
 from .plan import BumperPlan, Pause, Plan, Utterance
@@ -237,6 +237,9 @@ def _bumper_seconds(
     if bumper.music is None:
         return before + words
     if not bumper.utterances:
+        if bumper.kind == "intro" and bumper.music == "sting":
+            # A wordless intro's sting is held through the handover and its fade.
+            return max(STING_SECONDS, round(MUSIC_LEAD + gaps.handover + HANDOVER_FADE, 1))
         return before + music_seconds(script, bumper.music)
     if bumper.kind == "intro":
         return MUSIC_LEAD + words
