@@ -206,7 +206,7 @@ def stats_lines(stats: list[SpeakerStats], estimate: Estimate | None = None) -> 
         out.append(f"  {s.speaker}: {count}, {s.words} words, ~{format_duration(s.seconds)}")
     words = sum(s.words for s in stats)
     if estimate is None:
-        out.append(f"  total: {words} words, nothing to speak")
+        out.append(f"  total: {words} words, no length estimate")
         return out
     out.append(
         f"  speech ~{format_duration(estimate.speech)}, pauses ~{format_duration(estimate.pauses)}"
