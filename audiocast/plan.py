@@ -176,7 +176,9 @@ def build_plan(
                         sound = f"{sound} {sentence.caption}".strip()
                     continue
                 spoken = normalize(sentence, lexicon, language).strip()
-                if not spoken:
+                if not any(ch.isalnum() for ch in spoken):
+                    # "." or "..." alone (a transcript's inaudible turn) says nothing: an engine
+                    # gives silence for it, which the synthesis check rightly refuses.
                     continue
                 shown = f"{sound} {sentence}" if sound else sentence
                 # The paragraph's first words start a cue, after a leading "(laughs)" too.

@@ -114,6 +114,14 @@ def test_speech_units_drop_empty_pieces() -> None:
     assert speech_units("   ") == []
 
 
+def test_a_sentence_of_punctuation_alone_is_not_spoken(fake_voices: Path) -> None:
+    from audiocast.parse import parse_text
+
+    script = parse_text("Ann: Are you there?\n\nBo: .\n\nAnn: Hello? ... Anyone?\n\nBo: Yes.\n")
+    plan = build_plan(script, cast_script(script, engine="fake", voices_dirs=[fake_voices]))
+    assert [r.text for r in plan.requests] == ["Are you there?", "Hello?", "Anyone?", "Yes."]
+
+
 def test_stage_directions_inside_a_turn_become_pauses_where_they_stand(fake_voices: Path) -> None:
     from audiocast.parse import parse_text
 
