@@ -433,7 +433,7 @@ LOSSY_CLI = (
     "import runpy, sys\n"
     "from audiocast import plan\n"
     "real = plan.normalize\n"
-    "plan.normalize = lambda t, lex=None: real(t, lex).replace('second', '')\n"
+    "plan.normalize = lambda t, lex=None, lang='en': real(t, lex, lang).replace('second', '')\n"
     "sys.argv = ['audiocast', *sys.argv[1:]]\n"
     "runpy.run_module('audiocast', run_name='__main__')\n"
 )
