@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from .signals import describe, exit_code, stop_requests_interrupt
+from .signals import describe, exit_code, quiet_teardown, stop_requests_interrupt
 
 
 def main() -> None:
@@ -19,6 +19,7 @@ def main() -> None:
 
             cli_main()
     except KeyboardInterrupt as exc:
+        quiet_teardown()
         sys.stderr.write(f"audiocast: {describe(exc)}\n")
         sys.exit(exit_code(exc))
 

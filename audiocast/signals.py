@@ -40,10 +40,27 @@ def describe(exc: KeyboardInterrupt) -> str:
     return f"stopped by {exc.name}" if isinstance(exc, Terminated) else "interrupted"
 
 
+def quiet_teardown() -> None:
+    """Keep the stop to its one line: silence what objects say from ``__del__`` as they go.
+
+    A stop lands at any bytecode, even between an object's creation and the first line of its
+    ``__init__`` (a ``wave.Wave_read`` then fails in ``__del__`` when it is collected, and Python
+    prints that as "Exception ignored" after our message). The command is ending anyway; with
+    ``--debug`` everything is still shown.
+    """
+    if "--debug" not in sys.argv[1:]:
+        sys.unraisablehook = _ignore_unraisable
+
+
+def _ignore_unraisable(unraisable: object) -> None:
+    return None
+
+
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
     # Once is enough: a second signal during the clean-up must not cut the clean-up short.
     for sig in _STOPPING:
         signal.signal(sig, signal.SIG_IGN)
+    quiet_teardown()
     raise Terminated(signum)
 
 

@@ -111,3 +111,39 @@ def test_a_stop_while_espeak_speaks_in_this_process_is_not_swallowed(
     assert len(stderr.strip().splitlines()) == 1, stderr
     assert not out.exists()
     assert list(scratch.iterdir()) == []
+
+
+HALF_MADE = """
+import signal, sys, wave
+import click
+from audiocast.cli.app import AudiocastGroup
+from audiocast.signals import stop_requests_interrupt
+
+
+@click.group(cls=AudiocastGroup)
+def group():
+    pass
+
+
+@group.command()
+def stop():
+    # What a stop between an object's creation and its __init__ leaves behind: a wave reader
+    # whose __del__ fails when it is collected, after the one-line message.
+    half = wave.Wave_read.__new__(wave.Wave_read)
+    signal.raise_signal(signal.SIGTERM if sys.argv[-1] == "term" else signal.SIGINT)
+
+
+group(sys.argv[1:2])
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "code", "line"), [("term", 143, "stopped by SIGTERM"), ("int", 130, "interrupted")]
+)
+def test_an_object_a_stop_cut_in_half_says_nothing_after_the_one_line(
+    how: str, code: int, line: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", HALF_MADE, "stop", how], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stderr) == (code, f"audiocast: {line}\n")

@@ -17,7 +17,7 @@ from .. import __version__, limits
 from ..errors import AudiocastError
 from ..parse import DIRECTIONS, LAYOUTS, ParseOptions
 from ..paths import Kind, command_line, existing
-from ..signals import describe, exit_code, stdout_failure, stop_requests_interrupt
+from ..signals import describe, exit_code, quiet_teardown, stdout_failure, stop_requests_interrupt
 from .params import whole_within
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class AudiocastGroup(click.Group):
             click.echo(f"audiocast: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:  # Ctrl-C, and SIGTERM/SIGHUP as Terminated
+            quiet_teardown()
             if debug:
                 traceback.print_exc()
             click.echo(f"audiocast: {describe(exc)}", err=True)
