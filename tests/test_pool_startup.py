@@ -65,7 +65,7 @@ def test_a_worker_that_never_reports_ready_fails_the_run_naming_engine_and_voice
     cache = ClipCache(tmp_path / "c")
     with (
         pytest.raises(EngineError) as caught,
-        SynthesisPool("fake", jobs=2, cache=cache, startup_timeout=10) as pool,
+        SynthesisPool("fake", jobs=2, cache=cache, startup_timeout=4) as pool,
     ):
         list(pool.synthesize(_requests(TEXTS)))
     # The workers hang for 120 s: only the start-up deadline ends this early.
@@ -73,7 +73,7 @@ def test_a_worker_that_never_reports_ready_fails_the_run_naming_engine_and_voice
     message = str(caught.value)
     assert "\n" not in message
     assert "the fake engine (voice fake-alto, fake-tenor) did not start" in message
-    assert "not ready after 10 s" in message
+    assert "not ready after 4 s" in message
     assert multiprocessing.active_children() == []
     hung = {c["pid"] for c in _calls(log) if c["fault"] == "hang_at_start"}
     assert all(_gone(pid) for pid in hung)
@@ -115,10 +115,10 @@ def test_the_start_up_deadline_never_stops_a_ready_worker_busy_past_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     log = tmp_path / "calls.jsonl"
-    _faults(monkeypatch, log, hang=["#slow"], hang_seconds=20)
+    _faults(monkeypatch, log, hang=["#slow"], hang_seconds=10)
     texts = ["A line the engine takes its time over #slow.", *TEXTS[:2]]
     with SynthesisPool(
-        "fake", jobs=2, cache=ClipCache(tmp_path / "c"), timeout=90, startup_timeout=15
+        "fake", jobs=2, cache=ClipCache(tmp_path / "c"), timeout=90, startup_timeout=6
     ) as pool:
         clips = list(pool.synthesize(_requests(texts)))
     assert len(clips) == len(texts)
@@ -136,7 +136,7 @@ CLI_WITH_SHORT_DEADLINE = textwrap.dedent(
 
     if __name__ == "__main__":  # spawned workers import this module too
         audiocast.pipeline.SynthesisPool = functools.partial(
-            audiocast.pipeline.SynthesisPool, startup_timeout=10.0
+            audiocast.pipeline.SynthesisPool, startup_timeout=4.0
         )
         sys.argv = ["audiocast", *sys.argv[1:]]
         main()
@@ -177,6 +177,6 @@ def test_render_whose_workers_never_start_is_one_line_and_keeps_the_earlier_epis
     assert out.read_bytes() == b"an earlier episode"
     assert temp_leftovers(tmp_path) == []
     assert list(scratch.iterdir()) == []
-    # Workers that got as far as the engine's constructor (under load some do not in 10 s).
+    # Workers that got as far as the engine's constructor (under load some do not in 4 s).
     hung = {c["pid"] for c in _calls(log) if c["fault"] == "hang_at_start"}
     assert all(_gone(pid) for pid in hung)
