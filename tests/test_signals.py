@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import temp_leftovers
+from conftest import stop_cli_when, temp_leftovers
 
 SCRIPT = """\
 ---
@@ -84,30 +84,17 @@ def test_a_stop_while_espeak_speaks_in_this_process_is_not_swallowed(
     out = tmp_path / "say.wav"
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    cmd = [sys.executable, "-m", "audiocast", "say", LONG, "-o", str(out)]
-    proc = subprocess.Popen(
-        cmd,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "TMPDIR": str(scratch)},
-        # A Ctrl-C as a terminal sends it (a test runner may have SIGINT ignored).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    deadline = time.monotonic() + 60
     # Wait until 20 sentences are on disk: eSpeak NG is speaking steadily, most of the time
     # inside its callback (right after the first clip, Python code between clips would take
     # the signal and the test would pass without the hold).
-    while time.monotonic() < deadline and proc.poll() is None:
-        if len(list(scratch.glob("audiocast-say-*/*.wav"))) >= 20:
-            break
-        time.sleep(0.01)
-    assert proc.poll() is None, "say finished before it could be stopped"
-    proc.send_signal(getattr(signal, sig))
-    try:
-        _, stderr = proc.communicate(timeout=30)
-    finally:
-        proc.kill()
-    assert proc.returncode == code, stderr
+    returncode, stderr = stop_cli_when(
+        ["say", LONG, "-o", out],
+        lambda: len(list(scratch.glob("audiocast-say-*/*.wav"))) >= 20,
+        sig,
+        scratch,
+        answer=30,
+    )
+    assert returncode == code, stderr
     assert len(stderr.strip().splitlines()) == 1, stderr
     assert not out.exists()
     assert list(scratch.iterdir()) == []
