@@ -203,7 +203,7 @@ def parse_options(
     from ..config import load_config
 
     base = load_config(config_file).parse if config_file else ParseOptions()
-    return ParseOptions(layout, base.speakers, base.aliases, directions or base.directions)
+    return base.overruled(layout, directions)
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

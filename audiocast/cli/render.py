@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -18,10 +18,6 @@ from ..errors import InputError
 from ..model import Gaps
 from ..options import RenderOptions, first_set
 from ..parse import ParseOptions, load_script
-from .params import whole_within, within
-
-if TYPE_CHECKING:
-    pass
 from .app import (
     CACHE_DIR_OPTION,
     CONFIG_OPTION,
@@ -38,6 +34,7 @@ from .app import (
     config_and_cast,
     existing_path,
 )
+from .params import whole_within, within
 
 
 def _only(value: str | None) -> tuple[int, int] | None:
@@ -226,9 +223,7 @@ def render(
 
         for line in runtime_lines(engine or config.engine or "pyttsx3"):
             click.echo(f"audiocast: {line}", err=True)
-    parse_options = ParseOptions(
-        layout, config.parse.speakers, config.parse.aliases, directions or config.parse.directions
-    )
+    parse_options = config.parse.overruled(layout, directions)
     source = load_script(script, parse_options) if parse_options != ParseOptions() else script
     with bar:
         result = render_episode(source, options)

@@ -8,7 +8,7 @@ and ``directions:`` come from the front matter or a ``--config`` file; ``layout`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,10 @@ class ParseOptions:
             {**other.aliases, **self.aliases},
             self.directions or other.directions,
         )
+
+    def overruled(self, layout: str | None, directions: str | None) -> ParseOptions:
+        """These options (a ``--config`` file's) under ``--layout`` and ``--directions``."""
+        return replace(self, layout=layout or self.layout, directions=directions or self.directions)
 
     @property
     def omit_directions(self) -> bool:
