@@ -22,7 +22,8 @@ measures, in one run on this machine:
 
 With ``--engine piper`` the bare pipeline is the ``piper`` CLI with the same voice (joe), and
 the run also prints the PocketSphinx word error of ``--wer-script`` (default the example
-episode) rendered with eSpeak NG and with Piper (see ``word_error.py``).
+episode) rendered with eSpeak NG and with Piper, and of the piper CLI reading the same text
+(see ``word_error.py``).
 
 Figures are printed, never asserted: speed depends on the machine.
 """
@@ -396,7 +397,7 @@ def main() -> None:
             f"{long_minutes:.0f} min, {long['load']}"
         )
     if args.engine == "piper":
-        from word_error import render_and_score
+        from word_error import render_and_score, score, spoken_reference
 
         print()
         for engine in ("pyttsx3", "piper"):
@@ -405,6 +406,13 @@ def main() -> None:
                 f"PocketSphinx word error, {args.wer_script.name}, {engine:<8}{rate:8.1%} "
                 f"of {count} words   {load()}"
             )
+        # The piper CLI reading the same spoken text in one go: what the voice itself scores,
+        # so the line above shows what audiocast's pacing, mixing and mastering cost.
+        spoken = work / "wer-spoken.txt"
+        spoken.write_text(spoken_reference(work / "wer-piper.vtt"), "utf-8")
+        bare_piper(spoken, work / "wer-bare.wav")
+        rate, count = score(work / "wer-bare.wav", spoken.read_text("utf-8"))
+        print(f"PocketSphinx word error, the same text, piper CLI {rate:8.1%} of {count} words")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
