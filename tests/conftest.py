@@ -113,18 +113,23 @@ def stop_cli_when(
     args: list[str | Path],
     ready: Callable[[], bool],
     sig: str,
-    scratch: Path,
+    scratch: Path | None = None,
     *,
+    env: dict[str, str] | None = None,
     within: float = 60,
     answer: float = 60,
 ) -> tuple[int, str]:
-    """``audiocast ARGS`` with its temp folder in ``scratch``, sent ``sig`` once ``ready()``
-    holds (within ``within`` seconds); its exit code and stderr after at most ``answer`` more."""
+    """``audiocast ARGS`` (with ``env`` added to this environment, and its temp folder in
+    ``scratch`` when given), sent ``sig`` once ``ready()`` holds (within ``within`` seconds);
+    its exit code and stderr after at most ``answer`` more."""
+    environment = {**os.environ, **(env or {})}
+    if scratch is not None:
+        environment["TMPDIR"] = str(scratch)
     proc = subprocess.Popen(
         [sys.executable, "-m", "audiocast", *map(str, args)],
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "TMPDIR": str(scratch)},
+        env=environment,
         # A Ctrl-C as a terminal sends it (a test runner may have SIGINT ignored).
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import decode_errors, ffmpeg, run_cli, temp_leftovers
+from conftest import decode_errors, ffmpeg, run_cli, stop_cli_when, temp_leftovers
 
 from audiocast.cli import cli
 
@@ -138,25 +137,19 @@ def test_sigint_stops_promptly_and_cleanly(script: Path, tmp_path: Path, fake_vo
     log = tmp_path / "calls.jsonl"
     out = tmp_path / "ep.mp3"
     out.write_bytes(b"an earlier episode")
-    env = dict(os.environ)
-    env["AUDIOCAST_FAKE_FAULTS"] = json.dumps(
-        {"hang": ["marker"], "hang_seconds": 60, "log": str(log)}
+    faults = json.dumps({"hang": ["marker"], "hang_seconds": 60, "log": str(log)})
+    args: list[str | Path] = ["render", script, "-o", out, "--engine", "fake"]
+    args += ["--voices", fake_voices, "--no-cache", "-q", "-j", "2"]
+    returncode, stderr = stop_cli_when(
+        args,
+        lambda: "marker" in (log.read_text("utf-8") if log.exists() else ""),
+        "SIGINT",
+        env={"AUDIOCAST_FAKE_FAULTS": faults},
+        within=30,
+        answer=5,
     )
-    cmd = [sys.executable, "-m", "audiocast", "render", str(script), "-o", str(out)]
-    cmd += ["--engine", "fake", "--voices", str(fake_voices), "--no-cache", "-q", "-j", "2"]
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and "marker" not in (
-        log.read_text("utf-8") if log.exists() else ""
-    ):
-        time.sleep(0.05)
     workers = {json.loads(line)["pid"] for line in log.read_text("utf-8").splitlines()}
-    proc.send_signal(signal.SIGINT)
-    try:
-        _, stderr = proc.communicate(timeout=5)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130
+    assert returncode == 130
     assert stderr.strip().splitlines()[-1] == "audiocast: interrupted"
     assert out.read_bytes() == b"an earlier episode"
     assert temp_leftovers(tmp_path) == []

@@ -5,8 +5,6 @@ even while eSpeak NG runs in the CLI's own process.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -30,12 +28,11 @@ Ana: The third turn is fine too.
 LONG = " ".join(["The quiet harbour wakes slowly as the boats drift out past the wall."] * 400)
 
 
-def _wait_for(log: Path, text: str) -> set[int]:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and text not in (
-        log.read_text("utf-8") if log.exists() else ""
-    ):
-        time.sleep(0.05)
+def _logged(log: Path, text: str) -> bool:
+    return text in (log.read_text("utf-8") if log.exists() else "")
+
+
+def _pids(log: Path) -> set[int]:
     return {json.loads(line)["pid"] for line in log.read_text("utf-8").splitlines()}
 
 
@@ -55,20 +52,19 @@ def test_sigterm_and_sighup_stop_a_render_like_ctrl_c(
     log = tmp_path / "calls.jsonl"
     out = tmp_path / "ep.mp3"
     out.write_bytes(b"an earlier episode")
-    env = dict(os.environ)
-    env["AUDIOCAST_FAKE_FAULTS"] = json.dumps(
-        {"hang": ["marker"], "hang_seconds": 60, "log": str(log)}
+    faults = json.dumps({"hang": ["marker"], "hang_seconds": 60, "log": str(log)})
+    args: list[str | Path] = ["render", script, "-o", out, "--engine", "fake"]
+    args += ["--voices", fake_voices, "--no-cache", "-q", "-j", "2"]
+    returncode, stderr = stop_cli_when(
+        args,
+        lambda: _logged(log, "marker"),
+        sig,
+        env={"AUDIOCAST_FAKE_FAULTS": faults},
+        within=30,
+        answer=10,
     )
-    cmd = [sys.executable, "-m", "audiocast", "render", str(script), "-o", str(out)]
-    cmd += ["--engine", "fake", "--voices", str(fake_voices), "--no-cache", "-q", "-j", "2"]
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
-    workers = _wait_for(log, "marker")
-    proc.send_signal(getattr(signal, sig))
-    try:
-        _, stderr = proc.communicate(timeout=10)
-    finally:
-        proc.kill()
-    assert proc.returncode == code, stderr
+    workers = _pids(log)
+    assert returncode == code, stderr
     assert stderr.strip().splitlines() == [f"audiocast: stopped by {sig}"]
     assert out.read_bytes() == b"an earlier episode"
     assert temp_leftovers(tmp_path) == []
