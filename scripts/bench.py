@@ -408,10 +408,11 @@ def main() -> None:
             )
         # The piper CLI reading the same spoken text in one go: what the voice itself scores,
         # so the line above shows what audiocast's pacing, mixing and mastering cost.
+        reference = spoken_reference(work / "wer-piper.vtt")
         spoken = work / "wer-spoken.txt"
-        spoken.write_text(spoken_reference(work / "wer-piper.vtt"), "utf-8")
+        spoken.write_text(reference, "utf-8")
         bare_piper(spoken, work / "wer-bare.wav")
-        rate, count = score(work / "wer-bare.wav", spoken.read_text("utf-8"))
+        rate, count = score(work / "wer-bare.wav", reference)
         print(f"PocketSphinx word error, the same text, piper CLI {rate:8.1%} of {count} words")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

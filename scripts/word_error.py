@@ -5,7 +5,7 @@ compared word by word with what its captions say in spoken form (numbers and abb
 the normalizer writes them out). Decoding cue by cue scored far worse (Piper 54 % against 34 %
 whole, on the example) because a caption cue is two short lines whose times inside a sentence
 are interpolated, so cuts land mid-word and the recogniser has no context: it measured the
-cutting, not the voice. ``bare_reference`` gives the same figure for any WAV of the same text
+cutting, not the voice. ``score`` gives the same figure for any recording of the same text
 (``scripts/bench.py --engine piper`` scores the piper CLI's own reading beside audiocast's).
 Needs ``pip install pocketsphinx`` (part of ``.[test]``).
 """
