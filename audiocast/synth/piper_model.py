@@ -4,14 +4,16 @@ Piper's VITS models draw their noise with ``RandomNormalLike`` nodes whose gener
 once per session and advances with every run, so the same sentence sounds different each time
 and depends on what the worker spoke before. Each such node is replaced by a slice of a noise
 input that the caller fills from a generator seeded per clip: the same request then gives the
-same audio in any worker, in any order. The edited copy is written once to the clip cache
-folder (``prepare_model``, done while casting checks the voice), so workers load it by path.
+same audio in any worker, in any order. The edited copy, its decoder split off to run in pieces
+(see ``piper_decoder``), is written once to the clip cache folder (``prepare_model``, done while
+casting checks the voice), so workers load it by path.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import EngineError, VoiceError
+from .piper_decoder import decode_in_pieces, split_decoder
 
 NOISE_INPUT = "audiocast_noise_{}"
 DEVICES = ("cpu", "cuda")
@@ -105,11 +108,14 @@ def seed_noise(model: Any) -> int:
 
 @dataclass
 class LoadedModel:
-    """An onnxruntime session of a patched Piper model."""
+    """onnxruntime sessions of a prepared Piper model: the encoder and its decoder, or (for a
+    model that could not be split) the whole model as ``session`` and no ``decoder``."""
 
     session: Any
     noise_inputs: int
     has_speaker_input: bool
+    decoder: Any | None = None
+    boundary: tuple[str, ...] = ()
 
     def run(
         self,
@@ -134,55 +140,80 @@ class LoadedModel:
             size = int(frames * 192) if n == self.noise_inputs - 1 else 2 * len(phoneme_ids)
             feed[NOISE_INPUT.format(n)] = rng.standard_normal(max(size, 1), dtype=np.float32)
         result = self.session.run(None, feed)
+        if self.decoder is not None:
+            return decode_in_pieces(self.decoder, self.boundary, result)
         return np.asarray(result[0], dtype=np.float32).reshape(-1)
 
 
-PATCH_FORMAT = 1
-"""Bumped when ``seed_noise`` changes: older patched copies are then not used."""
+PATCH_FORMAT = 2
+"""Bumped when ``seed_noise`` or ``split_decoder`` changes: older prepared copies are then not
+used."""
+WHOLE, ENCODER, DECODER = "model.onnx", "encoder.onnx", "decoder.onnx"
 
 
-def patched_path(path: Path) -> Path:
-    """Where the noise-seeded copy of the model at ``path`` is kept, in the clip cache folder
+@dataclass(frozen=True)
+class PreparedModel:
+    """The folder of a model's prepared copy: ``encoder.onnx`` and ``decoder.onnx``, or
+    ``model.onnx`` for a model that could not be split."""
+
+    folder: Path
+
+    @property
+    def split(self) -> bool:
+        return (self.folder / DECODER).is_file()
+
+
+def prepared_folder(path: Path) -> Path:
+    """Where the prepared copy of the model at ``path`` is kept, in the clip cache folder
     (named by the model's path, size and time, so a replaced model gets a new copy)."""
     from .cache import default_cache_dir
 
     stat = path.stat()
     identity = f"{PATCH_FORMAT}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
-    return default_cache_dir() / "piper-models" / f"{path.stem}-{digest}.onnx"
+    return default_cache_dir() / "piper-models" / f"{path.stem}-{digest}"
 
 
-def prepare_model(path: Path) -> Path:
-    """The noise-seeded copy of the model at ``path``, made once and reused by every worker:
-    a worker that loads the copy never holds the model's protobuf (about 100 MB it would keep).
-    Checks the model on the way, raising ``VoiceError`` when it is damaged."""
-    target = patched_path(path)
-    if target.is_file():
-        return target
+def prepare_model(path: Path) -> PreparedModel:
+    """The prepared copy of the model at ``path`` (noise seeded, decoder split off), made once
+    and reused by every worker: a worker that loads it never holds the model's protobuf
+    (about 100 MB it would keep). Checks the model on the way, raising ``VoiceError`` when it
+    is damaged."""
+    target = prepared_folder(path)
+    if target.is_dir():
+        return PreparedModel(target)
     model = read_model(path)
     seed_noise(model)
-    tmp: str | None = None
+    halves = split_decoder(model)
+    parts = {WHOLE: model} if halves is None else {ENCODER: halves.encoder, DECODER: halves.decoder}
+    tmp: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=target.parent)
-        with os.fdopen(fd, "wb") as out:
-            out.write(model.SerializeToString())
-        os.replace(tmp, target)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+        for name, part in parts.items():
+            (tmp / name).write_bytes(part.SerializeToString())
+        try:
+            os.replace(tmp, target)  # the folder appears whole, or not at all
+        except OSError:
+            if not target.is_dir():
+                raise
+            # Another process prepared the same model meanwhile: its copy is as good.
+        # The first layout's single-file copies (PATCH_FORMAT 1): 60 MB each, no longer read.
+        for stale in target.parent.glob("*.onnx"):
+            stale.unlink(missing_ok=True)
+        return PreparedModel(target)
     except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         raise EngineError(
             f"cannot keep the prepared Piper model: {exc.strerror}", path=target.parent
         ) from None
-    return target
+    finally:
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
-def load_model(path: Path, device: str = "cpu") -> LoadedModel:
-    """A ``LoadedModel`` for the ``.onnx`` at ``path``, running on one thread of ``device``."""
+def _session(path: Path, providers: list[Any], model: Path) -> Any:
     import onnxruntime
 
-    providers = providers_for(device)
-    prepared = prepare_model(path)
     session_options = onnxruntime.SessionOptions()
     # One thread per worker: the pool runs one worker per core, and measured here a second
     # thread makes each clip only a little faster for twice the CPU.
@@ -196,14 +227,27 @@ def load_model(path: Path, device: str = "cpu") -> LoadedModel:
     session_options.enable_cpu_mem_arena = False
     session_options.enable_mem_pattern = False
     try:
-        session = onnxruntime.InferenceSession(
-            str(prepared), sess_options=session_options, providers=providers
+        return onnxruntime.InferenceSession(
+            str(path), sess_options=session_options, providers=providers
         )
     except Exception as exc:  # onnxruntime's own errors: a model it cannot run
         raise VoiceError(
             f"onnxruntime cannot load the Piper model: {str(exc).splitlines()[0][:200]}",
-            path=path,
+            path=model,
         ) from None
+
+
+def load_model(path: Path, device: str = "cpu") -> LoadedModel:
+    """A ``LoadedModel`` for the ``.onnx`` at ``path``, running on one thread of ``device``."""
+    providers = providers_for(device)
+    prepared = prepare_model(path)
+    if not prepared.split:
+        session = _session(prepared.folder / WHOLE, providers, path)
+        decoder, boundary = None, ()
+    else:
+        session = _session(prepared.folder / ENCODER, providers, path)
+        decoder = _session(prepared.folder / DECODER, providers, path)
+        boundary = tuple(i.name for i in decoder.get_inputs())
     names = {i.name for i in session.get_inputs()}
     noise_inputs = sum(1 for n in names if n.startswith(NOISE_INPUT.format("")))
-    return LoadedModel(session, noise_inputs, "sid" in names)
+    return LoadedModel(session, noise_inputs, "sid" in names, decoder, boundary)
