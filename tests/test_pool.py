@@ -136,6 +136,30 @@ def test_cache_hits_skip_the_engine_and_an_edit_costs_one_clip(tmp_path: Path, l
     ]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_re_renders_miss_is_made_before_the_consumer_reaches_it(
+    tmp_path: Path, log: Path, jobs: int
+) -> None:
+    texts = [f"Sentence {i} of the interview, spoken once." for i in range(40)]
+    cache = ClipCache(tmp_path / "cache")
+    with SynthesisPool("fake", jobs=jobs, cache=cache) as pool:
+        list(pool.synthesize(requests_for(texts)))
+    texts[36] = "Sentence thirty-six, edited by the producer."
+    with SynthesisPool("fake", jobs=jobs, cache=cache) as pool:
+        clips = pool.synthesize(requests_for(texts))
+        served = [next(clips)]
+        # Far beyond the look-ahead window, the edited line is already being made.
+        assert LOOKAHEAD_PER_JOB * jobs + 1 < 36
+        if jobs == 1:
+            assert pool.synthesized == 1  # in this process: made at the first clip served
+        else:
+            assert pool.workers_started == 1
+        served += list(clips)
+        assert pool.synthesized == 1
+    assert calls(log)[-1]["text"] == texts[36]
+    assert np.array_equal(samples(served[36]), direct(requests_for(texts)[36], tmp_path))
+
+
 def test_identical_requests_are_synthesized_once(tmp_path: Path, log: Path) -> None:
     texts = ["Yes.", "No.", "Yes.", "Maybe so.", "Yes.", "No."]
     with SynthesisPool("fake", jobs=2, cache=ClipCache(tmp_path / "c")) as pool:

@@ -113,6 +113,10 @@ class ClipCache:
             raise ValueError(f"not a cache key: {key!r}")
         return self.directory / key[:2] / f"{key}.wav"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (not read: it may still turn out bad)."""
+        return self.path_for(key).is_file()
+
     def get(self, key: str) -> Clip | None:
         """The clip stored under ``key``, or ``None``; a bad entry is deleted (a miss)."""
         path = self.path_for(key)

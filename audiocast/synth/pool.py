@@ -211,16 +211,39 @@ class SynthesisPool:
         self._done = 0
         self._requests = requests
         lookahead = LOOKAHEAD_PER_JOB * self.jobs
-        keys: list[str] = []
+        keys = [self.key(request) for request in requests]
+        early = self._schedule_misses(keys, lookahead)
         scheduled = 0
         for index in range(total):
             while scheduled < total and scheduled < index + lookahead:
-                keys.append(self.key(requests[scheduled]))
-                self._schedule(scheduled, keys[scheduled])
+                if scheduled not in early:
+                    self._schedule(scheduled, keys[scheduled])
                 scheduled += 1
             while index not in self._ready:
                 self._pump()
+            if self._pending or any(w.tasks or not w.ready for w in self._workers):
+                self._pump(block=False)  # early work moves on while hits are served
             yield self._ready.pop(index)
+
+    def _schedule_misses(self, keys: list[str], limit: int) -> set[int]:
+        """Schedule now the first ``limit`` requests the cache has no clip for (a look at the
+        folder, not a read), and return their indexes. A re-render's few misses are then made
+        while the mixer works through the hits before them: when it waited until it reached
+        one, an hour's re-render stood 3 s on a worker starting and speaking it. A cold render
+        schedules the same first requests as before."""
+        early: set[int] = set()
+        for index, key in enumerate(keys):
+            if key in self._waiting:
+                self._waiting[key].append(index)
+            elif len(self._waiting) >= limit:
+                break
+            elif not self.cache.has(key):
+                self._waiting[key] = [index]
+                self._pending.append(self._task(key, self._requests[index]))
+            else:
+                continue
+            early.add(index)
+        return early
 
     def _schedule(self, index: int, key: str) -> None:
         if key in self._waiting:
@@ -245,8 +268,9 @@ class SynthesisPool:
             if self.on_progress is not None:
                 self.on_progress(self._done, self._total)
 
-    def _pump(self) -> None:
-        """Make progress: hand out pending work, then settle at least one event."""
+    def _pump(self, block: bool = True) -> None:
+        """Make progress: hand out pending work, then settle at least one event (with
+        ``block``) or the events already there."""
         if self._engine is not None:
             if self._pending:
                 task = self._pending.popleft()
@@ -273,6 +297,8 @@ class SynthesisPool:
                     break
         deadlines = [w.deadline for w in self._workers if w.tasks or not w.ready]
         timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        if not block:
+            timeout = 0.0
         if not self._workers:
             raise RuntimeError("SynthesisPool: waiting with no work and no workers")
         handles: list[Any] = [w.conn for w in self._workers]
