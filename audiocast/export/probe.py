@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import mutagen
 import numpy as np
@@ -23,6 +23,7 @@ import numpy.typing as npt
 from ..errors import AudioError, InputError
 from ..master import Measurement, Meter
 from ..runtime import find_ffmpeg
+from .read_ahead import ReadAhead
 from .tags import read_tags
 
 _CHUNK_SECONDS = 1.0
@@ -58,8 +59,9 @@ def measure_file(path: Path) -> Measurement:
     return file_levels(path).measurement
 
 
-def file_levels(path: Path) -> FileLevels:
-    """:func:`measure_file` with the decoder's own sample rate and channel count.
+def file_levels(path: Path, peak_histogram: bool = True) -> FileLevels:
+    """:func:`measure_file` with the decoder's own sample rate and channel count (and, with
+    ``peak_histogram=False``, no peak histogram: a measurement that predicts no limiter).
 
     The true peak is read at 4x the decoded rate, as ffmpeg's ``ebur128=peak=true`` reads it,
     on the channels the decoder outputs: nothing is up- or down-mixed first.
@@ -70,7 +72,7 @@ def file_levels(path: Path) -> FileLevels:
     with _decoder(path, args) as out:
         header = _wav_header(out)
         rate, channels = header or (0, 0)
-        meters = [Meter(rate) for _ in range(channels)]
+        meters = [Meter(rate, peak_histogram=peak_histogram) for _ in range(channels)]
         for frames in _chunks(out, rate, channels, _CHUNK_SECONDS) if meters else ():
             for ch, meter in enumerate(meters):
                 meter.feed(frames[:, ch])
@@ -92,7 +94,7 @@ def file_levels(path: Path) -> FileLevels:
 
 
 @contextlib.contextmanager
-def _decoder(path: Path, output_args: list[str]) -> Iterator[IO[bytes]]:
+def _decoder(path: Path, output_args: list[str]) -> Iterator[ReadAhead]:
     """ffmpeg decoding ``path``'s first audio stream to its stdout, given here to read; raises
     ``AudioError`` (with ffmpeg's last line) when it fails."""
     cmd = [find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0"]
@@ -104,8 +106,14 @@ def _decoder(path: Path, output_args: list[str]) -> Iterator[IO[bytes]]:
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr) as proc,
     ):
         assert proc.stdout is not None
-        yield proc.stdout
-        proc.stdout.read()  # whatever the reader left, so ffmpeg can finish
+        reader = ReadAhead(proc.stdout)
+        try:
+            yield reader
+        except BaseException:
+            proc.kill()  # a stop or a failed caller: the rest is not wanted
+            raise
+        finally:
+            reader.close()  # drops what the caller left unread, so ffmpeg can finish
         code = proc.wait()
         stderr.seek(0)
         errors = stderr.read().decode("utf-8", "replace").strip()
@@ -114,7 +122,7 @@ def _decoder(path: Path, output_args: list[str]) -> Iterator[IO[bytes]]:
         raise AudioError(f"ffmpeg cannot decode the file: {last}", path=path)
 
 
-def _chunks(out: IO[bytes], rate: int, channels: int, seconds: float) -> Iterator[FloatArray32]:
+def _chunks(out: ReadAhead, rate: int, channels: int, seconds: float) -> Iterator[FloatArray32]:
     frame_bytes = 4 * channels
     chunk = int(rate * seconds) * frame_bytes
     pending = b""
@@ -125,7 +133,7 @@ def _chunks(out: IO[bytes], rate: int, channels: int, seconds: float) -> Iterato
         yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, channels)
 
 
-def _wav_header(stream: IO[bytes]) -> tuple[int, int] | None:
+def _wav_header(stream: ReadAhead) -> tuple[int, int] | None:
     """(sample rate, channels) from the WAV header ffmpeg writes on a pipe, read up to the
     samples; None when the stream holds no WAV (ffmpeg could not decode the file)."""
     if _read_exactly(stream, 12)[8:] != b"WAVE":
@@ -142,7 +150,7 @@ def _wav_header(stream: IO[bytes]) -> tuple[int, int] | None:
     return None
 
 
-def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+def _read_exactly(stream: ReadAhead, size: int) -> bytes:
     data = b""
     while len(data) < size and (more := stream.read(size - len(data))):
         data += more
