@@ -90,7 +90,7 @@ def _play_music(mix: _Mix, script: Script, bumper: BumperPlan, seconds: float | 
         mix.write(_music(mix.stream, script, bumper, seconds))
         return
     path = script.resolve(str(bumper.music))
-    meter = Meter(SAMPLE_RATE, true_peak=False)
+    meter = Meter(SAMPLE_RATE, true_peak=False, peak_histogram=False)
     for block in music_blocks(path):
         meter.feed(block)
     gain = mix.stream.music_gain(meter.result().integrated)

@@ -538,3 +538,16 @@ def test_compress_peaks_leaves_calm_audio_bit_for_bit() -> None:
     loudness = master.measure(x, rate).integrated
     assert loudness is not None
     assert np.array_equal(master.compress_peaks(x, rate, loudness), x)
+
+
+def test_a_meter_without_a_peak_histogram_reads_the_same_levels() -> None:
+    rng = np.random.default_rng(3)
+    audio = (0.3 * rng.standard_normal(48_000 * 3)).astype(np.float32)
+    full, lean = master.Meter(48_000), master.Meter(48_000, peak_histogram=False)
+    for part in np.array_split(audio, 7):
+        full.feed(part)
+        lean.feed(part)
+    a, b = full.result(), lean.result()
+    assert a.integrated == b.integrated and a.true_peak == b.true_peak
+    assert a.loudness_range == b.loudness_range
+    assert a.peak_energy.sum() > 0 and not b.peak_energy.any()

@@ -29,7 +29,7 @@ _CHUNK_SECONDS = 10.0
 def keep_ceiling(path: Path, ceiling_db: float, bitrate: int) -> Measurement:
     """The measurement of the encoded file at ``path``, re-encoded first if its true peak is
     over ``ceiling_db`` dBTP so that it is not. Raises ``AudioError`` if it cannot be."""
-    levels = file_levels(path)
+    levels = file_levels(path, peak_histogram=False)  # for the ceiling and the report
     measured = levels.measurement
     if measured.true_peak_db <= ceiling_db:
         return measured
@@ -41,7 +41,7 @@ def keep_ceiling(path: Path, ceiling_db: float, bitrate: int) -> Measurement:
         for _ in range(ATTEMPTS):
             lower += measured.true_peak_db - ceiling_db + AIM_DB
             reencode(source, path, Limiter(levels.rate, ceiling_db=ceiling_db - lower), bitrate)
-            measured = file_levels(path).measurement
+            measured = file_levels(path, peak_histogram=False).measurement
             if measured.true_peak_db <= ceiling_db:
                 return measured
     finally:

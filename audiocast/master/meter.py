@@ -177,12 +177,15 @@ class Meter:
     With ``true_peak=False`` the meter skips 4x oversampling (about a third of its cost): the
     loudness and range are unchanged, but ``true_peak`` of the result is the sample peak and
     the peak histogram files energy by sample peaks (a slight under-estimate of the limiter's
-    effect in :func:`limited_loudness`).
+    effect in :func:`limited_loudness`). With ``peak_histogram=False`` it keeps no histogram
+    (the result's ``peak_energy`` is all zeros): for a meter whose result predicts no limiter,
+    which saves about a quarter of its cost.
     """
 
-    def __init__(self, rate: int, true_peak: bool = True) -> None:
+    def __init__(self, rate: int, true_peak: bool = True, peak_histogram: bool = True) -> None:
         self.rate = rate
         self.true_peak = true_peak
+        self.peak_histogram = peak_histogram
         self._sub = max(1, round(rate * SUB_BLOCK))
         (b1, a1), (b2, a2) = k_weighting(rate)
         # Both biquads as one 4th-order filter: one pass (float64 keeps it exact to 1e-10).
@@ -271,7 +274,8 @@ class Meter:
             left = rest[whole:]
             self._partial_energy, self._partial_count = float(left.sum()), left.size
         self._peak = max(self._peak, float(mags.max()))
-        self._add_to_histogram(sq, peaks)
+        if self.peak_histogram:
+            self._add_to_histogram(sq, peaks)
 
     def _add_to_histogram(self, sq: FloatArray, peaks: npt.NDArray[np.float32]) -> None:
         # Summarise 2.5 ms frames (energy, peak), spread each peak over the limiter's reach,

@@ -34,6 +34,11 @@ MUSIC_UNDER_DB = -6.0
 """Intro/outro music sits this far below the speech target before ducking."""
 
 
+def _level_meter(rate: int) -> Meter:
+    """A meter for a level alone: no oversampling, no peak histogram."""
+    return Meter(rate, true_peak=False, peak_histogram=False)
+
+
 class Sink(Protocol):
     """Where the mastered samples go: the episode's encoder."""
 
@@ -110,8 +115,10 @@ class MasteringStream:
         self.position = 0
         self.placements: list[Placement] = []
         # With mastering, the limiter knows the output's true peak: no second oversampling.
-        self.meter = Meter(rate, true_peak=not mastering.enabled)
-        self.speech_meter = Meter(rate, true_peak=False)
+        # Only the clip meters in speech() predict the limiter; these meters report levels,
+        # so they keep no peak histogram.
+        self.meter = Meter(rate, true_peak=not mastering.enabled, peak_histogram=False)
+        self.speech_meter = _level_meter(rate)
         # What the gain prediction missed the speech by, in dB; a speaker's own, once known,
         # comes first.
         self.bias = 0.0
@@ -160,15 +167,11 @@ class MasteringStream:
                 return
             lo, hi = max(start, first), min(end, last)
             if hi > lo:
-                meter = self.after.setdefault(
-                    p.utterance.speaker, Meter(self.rate, true_peak=False)
-                )
+                meter = self.after.setdefault(p.utterance.speaker, _level_meter(self.rate))
                 meter.feed_part(self.meter, lo - first, hi - first)
                 if p.utterance.segment is not None:  # the script's speech, not over music
                     self.speech_meter.feed_part(self.meter, lo - first, hi - first)
-                    heard = self.heard.setdefault(
-                        p.utterance.speaker, Meter(self.rate, true_peak=False)
-                    )
+                    heard = self.heard.setdefault(p.utterance.speaker, _level_meter(self.rate))
                     heard.feed_part(self.meter, lo - first, hi - first)
             if end > last:
                 return
@@ -223,10 +226,10 @@ class MasteringStream:
         and so are left out of the speech level the target is for."""
         # The clip as synthesized: its loudness (K-weighting only, no true peak: cheap), shared
         # with the speaker's running meter.
-        quick = Meter(self.rate, true_peak=False)
+        quick = _level_meter(self.rate)
         quick.feed(audio)
         if speaker not in self.before:
-            self.before[speaker] = Meter(self.rate, true_peak=False)
+            self.before[speaker] = _level_meter(self.rate)
         self.before[speaker].feed_part(quick, 0, audio.size)
         loudness = quick.result().integrated
         if not self.mastering.enabled or loudness is None:
