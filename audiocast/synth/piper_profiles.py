@@ -41,7 +41,7 @@ NATURAL_PITCH = 50
 SEMITONE_POINTS = 4
 """Profile pitch points per semitone: pitch 0-100 spans -12.5 to +12.5 semitones."""
 DERIVED_SEMITONES = 3.0
-"""Step between derived voices: 2.5 semitones is 13 % down, 16 % up in F0, so every pair
+"""Step between derived voices: 3 semitones is 16 % down, 19 % up in F0, so every pair
 differs by more than 10 % with a margin for how F0 is measured."""
 DERIVED_PACE_STEP = 0.06
 """length_scale step between derived voices, so they differ in pace as well as pitch."""
