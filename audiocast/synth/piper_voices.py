@@ -109,10 +109,11 @@ def _voice_distributions() -> Iterator[Distribution]:
     marker = PACKAGE_SUFFIX.replace("-", "_")
     seen: set[Path] = set()
     for entry in sys.path:
-        folder = Path(entry or ".")
-        if not folder.is_dir():
+        try:
+            infos = list(Path(entry or ".").iterdir())
+        except OSError:  # a zip file, a folder gone or unreadable: no voices there
             continue
-        for info in folder.iterdir():
+        for info in infos:
             name = info.name.lower()
             if not name.endswith((".dist-info", ".egg-info")):
                 continue
