@@ -7,8 +7,9 @@ sentence. Measured here on the joe voice, a worker held 143 MB between sentences
 407 MB on a 7-second sentence and 502 MB on a 13-second one. The generator is convolutional and
 sees about 11 frames to either side, so decoding ``CHUNK_FRAMES`` frames at a time with
 ``CONTEXT_FRAMES`` of context on each side gives the same samples (bit for bit on joe) and
-peaked at about 210 MB on either sentence. It was no slower, even a little faster: the smaller
-tensors stay in the CPU's caches.
+peaked at about 220 MB on either sentence. Alone it ran a little faster (the smaller tensors
+stay in the CPU's caches); two workers side by side rendered a 10-minute episode in the same
+time as before.
 
 ``split_decoder`` cuts a model in two where the decoder begins: the nodes PyTorch's exporter
 names ``/dec/...``, as in every Piper voice. A model it cannot cut is run whole.
