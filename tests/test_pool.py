@@ -342,6 +342,8 @@ def test_sigint_stops_workers_and_leaves_no_temp_files(tmp_path: Path, target: s
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # A test runner started in the background has SIGINT ignored, and its children with it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         for _ in range(300):  # up to 30 s for both workers to start and hang

@@ -5,6 +5,7 @@ even while eSpeak NG runs in the CLI's own process.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -127,6 +128,11 @@ def test_an_object_a_stop_cut_in_half_says_nothing_after_the_one_line(
     how: str, code: int, line: str
 ) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", HALF_MADE, "stop", how], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", HALF_MADE, "stop", how],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        # A test runner started in the background has SIGINT ignored, and its children with it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert (done.returncode, done.stderr) == (code, f"audiocast: {line}\n")
