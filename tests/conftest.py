@@ -109,6 +109,12 @@ def run_cli(
     )
 
 
+def default_sigint() -> None:
+    """A child's ``preexec_fn``: SIGINT's default action, as a terminal's Ctrl-C finds it. A test
+    runner started in the background has SIGINT ignored, and its children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stop_cli_when(
     args: list[str | Path],
     ready: Callable[[], bool],
@@ -130,8 +136,7 @@ def stop_cli_when(
         stderr=subprocess.PIPE,
         text=True,
         env=environment,
-        # A Ctrl-C as a terminal sends it (a test runner may have SIGINT ignored).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=default_sigint,
     )
     deadline = time.monotonic() + within
     while time.monotonic() < deadline and proc.poll() is None and not ready():

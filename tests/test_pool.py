@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 from audiocast_fake import FakeSynthesizer
+from conftest import default_sigint
 
 from audiocast.errors import EngineError, VoiceError
 from audiocast.model import Clip, SpeechRequest, VoiceProfile
@@ -342,8 +343,7 @@ def test_sigint_stops_workers_and_leaves_no_temp_files(tmp_path: Path, target: s
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        # A test runner started in the background has SIGINT ignored, and its children with it.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=default_sigint,
     )
     try:
         for _ in range(300):  # up to 30 s for both workers to start and hang

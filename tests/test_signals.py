@@ -5,14 +5,13 @@ even while eSpeak NG runs in the CLI's own process.
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import stop_cli_when, temp_leftovers
+from conftest import default_sigint, stop_cli_when, temp_leftovers
 
 SCRIPT = """\
 ---
@@ -132,7 +131,6 @@ def test_an_object_a_stop_cut_in_half_says_nothing_after_the_one_line(
         capture_output=True,
         text=True,
         timeout=60,
-        # A test runner started in the background has SIGINT ignored, and its children with it.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=default_sigint,
     )
     assert (done.returncode, done.stderr) == (code, f"audiocast: {line}\n")
