@@ -14,7 +14,12 @@ Rules a caller may rely on:
   whose role is host-like, else the first speaker) from ``host`` profiles, the others from
   ``guest`` then ``panel`` profiles, then any other; a profile already taken is not reused
   while an unused one remains. A speaker called ``narrator`` gets the narrator's voice.
-- Narration gets the ``narrator`` profile, which no speaker gets automatically.
+- Narration gets the ``narrator`` profile, which no speaker gets automatically, with one
+  exception: when the narrator's voice and a speaker's automatic voice are the same engine
+  voice at different pitches (one Piper model installed, the others derived from it) and the
+  narrator's is the nearer its natural pitch, the speaker heard most, when heard more than the
+  narration, gets the narrator's voice and the narrator theirs. A shifted voice sounds less
+  natural, so the least shifted goes where listeners spend the most time.
 - When profiles run out, voices are derived from the pool by shifting pitch and rate (named
   ``guest-a~2``) and ``warnings`` says so. The same script gives the same casting, and a
   speaker's voice does not depend on the order of the cast entries.
@@ -33,7 +38,7 @@ from typing import Any
 from .announce import HOST_ROLES
 from .errors import VoiceError
 from .gender import Gender, speaker_gender, speaker_hints, voice_gender
-from .model import EMPTY, Script, Segment, Speaker, VoiceProfile
+from .model import EMPTY, NATURAL_PITCH, Script, Segment, Speaker, VoiceProfile
 from .suggest import did_you_mean
 from .synth.base import Synthesizer
 from .voices import find_profile, resolve_voice
@@ -201,6 +206,8 @@ def cast(
         voices[name] = choice
 
     voices = {name: voices[name] for name, _, _ in speakers}  # in order of appearance
+    if narrator_key is None:
+        narrator = _least_shifted_to_most_heard(script, voices, sources, reasons, narrator)
     warnings = _warnings(voices, derived, len(pool))
     return Casting(
         voices=MappingProxyType(voices),
@@ -209,6 +216,36 @@ def cast(
         sources=MappingProxyType(sources),
         reasons=MappingProxyType(reasons),
     )
+
+
+def _least_shifted_to_most_heard(
+    script: Script,
+    voices: dict[str, VoiceProfile],
+    sources: Mapping[str, str],
+    reasons: dict[str, str],
+    narrator: VoiceProfile,
+) -> VoiceProfile:
+    """The narrator's voice after the exception in the module docstring; swaps in place."""
+    words = {name: 0 for name in voices}
+    narration = 0
+    for segment in script.segments:
+        count = len(segment.text.split())
+        if segment.kind == "turn" and segment.speaker in words:
+            words[segment.speaker] += count
+        elif segment.kind == "narration":
+            narration += count
+    automatic = [n for n in voices if sources.get(n) != "cast" and voices[n] != narrator]
+    if not automatic:
+        return narrator
+    lead = max(automatic, key=lambda n: words[n])  # the first of equals: deterministic
+    theirs = voices[lead]
+    shifted = theirs.engine == narrator.engine and theirs.voice_id == narrator.voice_id
+    nearer = abs(narrator.pitch - NATURAL_PITCH) < abs(theirs.pitch - NATURAL_PITCH)
+    if not (shifted and nearer and words[lead] > narration):
+        return narrator
+    voices[lead] = narrator
+    reasons[lead] = f"{reasons[lead]}; the least shifted voice, as the one heard most"
+    return theirs
 
 
 def _speakers(script: Script) -> list[tuple[str, tuple[str, ...], str | None]]:

@@ -170,6 +170,10 @@ class Script:
         return resolve(path, in_script(self.source, ""))
 
 
+NATURAL_PITCH = 50
+"""A profile's pitch when the engine's voice is not shifted."""
+
+
 @dataclass(frozen=True)
 class VoiceProfile:
     """A voice as a producer names it: an engine voice plus how it is driven."""
@@ -180,7 +184,7 @@ class VoiceProfile:
     engine: str = "pyttsx3"
     rate: int = 175
     """Words per minute; eSpeak NG's default is 175, < 175 is slower."""
-    pitch: int = 50
+    pitch: int = NATURAL_PITCH
     """0-100, eSpeak NG's scale; 50 is the voice's natural pitch, higher is higher."""
     volume: float = 1.0
     """0.0-1.0 as the engine applies it (mastering levels voices afterwards)."""

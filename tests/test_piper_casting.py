@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from audiocast.casting import Casting, cast
 from audiocast.errors import VoiceError
+from audiocast.model import Script, Segment, Speaker
 from audiocast.synth.piper_profiles import (
     DERIVED_SEMITONES,
     SEMITONE_POINTS,
@@ -127,3 +129,35 @@ def test_engine_comes_from_flag_config_or_script(tmp_path: Path) -> None:
     assert chosen_engine(parsed, "pyttsx3", "fake") == "pyttsx3"
     script.write_text("Ana: Hello there.\n", encoding="utf-8")
     assert chosen_engine(load_script(script)) == "pyttsx3"
+
+
+def interview(narration: int, host: int, guest: int) -> Script:
+    """A script whose narration, host and guest say that many words."""
+    segments = (
+        Segment("narration", " ".join(["word"] * narration), 1),
+        Segment("turn", " ".join(["ask"] * host), 2, speaker="HOST"),
+        Segment("turn", " ".join(["answer"] * guest), 3, speaker="GUEST"),
+    )
+    return Script(
+        title="T", segments=segments, speakers=(Speaker("HOST", line=2), Speaker("GUEST", line=3))
+    )
+
+
+def test_the_voice_as_it_is_goes_to_whoever_is_heard_most(tmp_path: Path) -> None:
+    fake_voice(tmp_path / "user", "solo")
+    pool, _ = casting_pool({}, 3)
+
+    def natural(casting: Casting) -> str:
+        voices = {**casting.voices, "(narration)": casting.narrator}
+        (name,) = [n for n, p in voices.items() if PiperParams.of(p).semitones == 0]
+        return name
+
+    assert natural(cast(interview(narration=50, host=10, guest=40), pool)) == "(narration)"
+    heard = cast(interview(narration=5, host=10, guest=40), pool)
+    assert natural(heard) == "GUEST"
+    assert "heard most" in heard.reasons["GUEST"]
+    assert natural(cast(interview(narration=5, host=60, guest=40), pool)) == "HOST"
+    # Every voice stays distinct, and a cast voice is never moved.
+    assert len({heard.narrator.name, *(p.name for p in heard.voices.values())}) == 3
+    kept = cast(interview(5, 10, 40), pool, {"narrator": "solo"}, strict=("narrator",))
+    assert natural(kept) == "(narration)"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import VoiceError
-from ..model import VoiceProfile
+from ..model import NATURAL_PITCH, VoiceProfile
 from .piper_voices import (
     PiperVoiceFiles,
     discover_voices,
@@ -37,7 +37,6 @@ PIPER_SETTINGS: dict[str, tuple[float, float]] = {
     "noise_w_scale": (0.0, 2.0),
 }
 """Profile keys only Piper reads, with their allowed ranges."""
-NATURAL_PITCH = 50
 SEMITONE_POINTS = 4
 """Profile pitch points per semitone: pitch 0-100 spans -12.5 to +12.5 semitones."""
 DERIVED_SEMITONES = 3.0
@@ -218,7 +217,8 @@ def _located(profile: VoiceProfile, extra_dirs: Sequence[Path]) -> VoiceProfile:
 
 def _mark_roles(pool: dict[str, VoiceProfile]) -> None:
     """The first voice narrates and the second hosts, unless the user's profiles say otherwise:
-    casting then hands out the rest in pool order."""
+    casting then hands out the rest in pool order (and may give the first, the least shifted,
+    to the speaker heard most: see ``casting``)."""
     if any(p.roles for p in pool.values()):
         return
     names = list(pool)
