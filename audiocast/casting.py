@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,7 +39,7 @@ from typing import Any
 from .announce import HOST_ROLES
 from .errors import VoiceError
 from .gender import Gender, speaker_gender, speaker_hints, voice_gender
-from .model import EMPTY, NATURAL_PITCH, Script, Segment, Speaker, VoiceProfile
+from .model import EMPTY, NARRATION, NATURAL_PITCH, Script, Segment, Speaker, VoiceProfile
 from .suggest import did_you_mean
 from .synth.base import Synthesizer
 from .voices import find_profile, resolve_voice
@@ -226,22 +227,17 @@ def _least_shifted_to_most_heard(
     narrator: VoiceProfile,
 ) -> VoiceProfile:
     """The narrator's voice after the exception in the module docstring; swaps in place."""
-    words = {name: 0 for name in voices}
-    narration = 0
-    for segment in script.segments:
-        count = len(segment.text.split())
-        if segment.kind == "turn" and segment.speaker in words:
-            words[segment.speaker] += count
-        elif segment.kind == "narration":
-            narration += count
+    words: Counter[str] = Counter()
+    for who, count in script.spoken():
+        words[who] += count
     automatic = [n for n in voices if sources.get(n) != "cast" and voices[n] != narrator]
     if not automatic:
         return narrator
     lead = max(automatic, key=lambda n: words[n])  # the first of equals: deterministic
     theirs = voices[lead]
-    shifted = theirs.engine == narrator.engine and theirs.voice_id == narrator.voice_id
+    same_voice = theirs.engine == narrator.engine and theirs.voice_id == narrator.voice_id
     nearer = abs(narrator.pitch - NATURAL_PITCH) < abs(theirs.pitch - NATURAL_PITCH)
-    if not (shifted and nearer and words[lead] > narration):
+    if not (same_voice and nearer and words[lead] > words[NARRATION]):
         return narrator
     voices[lead] = narrator
     reasons[lead] = f"{reasons[lead]}; the least shifted voice, as the one heard most"

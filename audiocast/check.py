@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Finding, Script
+from .model import NARRATION, Finding, Script
 from .normalize import lexicon_for
 from .normalize.coverage import lost_word_findings
 from .parse import load_script
@@ -30,7 +30,6 @@ from .parse.explain import layout_findings
 if TYPE_CHECKING:  # the estimate needs the engine: plain checks stay light
     from .estimate import Estimate
 
-NARRATION = "(narration)"
 SIMILARITY = 0.85
 _PUNCT = re.compile(r"[^\w\s]")
 
@@ -165,12 +164,9 @@ def speaker_stats(script: Script, estimate: Estimate | None = None) -> list[Spea
     (``audiocast.estimate``: the engine's measured rate); 0 without one."""
     turns: Counter[str] = Counter()
     words: Counter[str] = Counter()
-    for seg in script.segments:
-        if seg.kind == "cue":
-            continue
-        who = seg.speaker if seg.kind == "turn" and seg.speaker else NARRATION
+    for who, count in script.spoken():
         turns[who] += 1
-        words[who] += len(seg.text.split())
+        words[who] += count
     order = [*script.speaker_names, NARRATION]
     spoken = estimate.speakers if estimate is not None else {}
     return [

@@ -18,10 +18,9 @@ from types import TracebackType
 
 import numpy as np
 
-from .check import NARRATION
 from .mix import decode_file, read_wav, trim_silence
 from .mix_layout import END_TAIL, HANDOVER_FADE, MUSIC_LEAD, OUTRO_MUSIC_GAP, STING_SECONDS
-from .model import SAMPLE_RATE, Clip, Gaps, Script, SpeechRequest, VoiceProfile
+from .model import NARRATION, SAMPLE_RATE, Clip, Gaps, Script, SpeechRequest, VoiceProfile
 from .options import RenderOptions
 from .plan import BumperPlan, Pause, Plan, Utterance
 from .prepare import prepare

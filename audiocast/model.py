@@ -6,13 +6,16 @@ module takes and returns these types, so a stage can be tested, replaced or used
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
 from .paths import WrittenPath, in_script, resolve
+
+NARRATION = "(narration)"
+"""What narration is called where it is counted beside the speakers."""
 
 SegmentKind = Literal["turn", "narration", "cue"]
 
@@ -156,6 +159,14 @@ class Script:
     """The layout the parser recognised (``text``, ``markdown``, ``webvtt``, ``yaml``, ...)."""
     layout: LayoutChoice | None = None
     """For text and Markdown: which layout of speaker labels was chosen, and why."""
+
+    def spoken(self) -> Iterator[tuple[str, int]]:
+        """``(who, words)`` for every segment that is heard (cues are not): a turn's speaker,
+        else ``NARRATION``."""
+        for segment in self.segments:
+            if segment.kind != "cue":
+                who = segment.speaker if segment.kind == "turn" and segment.speaker else NARRATION
+                yield who, len(segment.text.split())
 
     @property
     def turns(self) -> tuple[Segment, ...]:
