@@ -134,3 +134,53 @@ def test_an_object_a_stop_cut_in_half_says_nothing_after_the_one_line(
         preexec_fn=default_sigint,
     )
     assert (done.returncode, done.stderr) == (code, f"audiocast: {line}\n")
+
+
+STOP_AT_INITIALISATION = """
+import signal
+from pyttsx3.drivers import _espeak
+from audiocast.synth.espeak_fresh import FreshEspeak, Utterance, loaded_espeak_path
+
+
+class StopRightAfterInitialising:
+    # The library copy, with a Ctrl-C landing the moment eSpeak NG has initialised (its own
+    # thread now runs from the copy, which must not be unloaded under it).
+    def __init__(self, lib):
+        self._lib = lib
+
+    def __getattr__(self, name):
+        return getattr(self._lib, name)
+
+    def espeak_ng_Initialize(self, *args):
+        status = self._lib.espeak_ng_Initialize(*args)
+        signal.raise_signal(signal.SIGINT)
+        return status
+
+
+class Stopped(FreshEspeak):
+    def _load(self):
+        return StopRightAfterInitialising(super()._load())
+
+
+fresh = Stopped(loaded_espeak_path())
+voice = Utterance("en-us", 175, 50, 100)
+try:
+    fresh.speak("Never spoken.", voice, phonemes=False, timeout=10)
+except KeyboardInterrupt:
+    print("stopped")
+# The process goes on after the stop, and the next clip is spoken whole.
+again = FreshEspeak(loaded_espeak_path())
+print(len(again.speak("Spoken.", voice, phonemes=False, timeout=10).samples) > 0)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="memfd and RTLD_DEEPBIND")
+def test_a_stop_as_a_fresh_espeak_starts_waits_until_it_is_unloaded() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_AT_INITIALISATION],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=default_sigint,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "stopped\nTrue\n", "")

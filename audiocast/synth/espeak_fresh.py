@@ -102,6 +102,14 @@ class FreshEspeak(ClipCollector):
 
         Raises ``ValueError`` when the library refuses the voice, a setting or the text.
         """
+        # A stop waits until the copy is unloaded (a few ms after the callback sees it): one
+        # that lands between initialisation and unloading would dlclose the copy under
+        # eSpeak NG's own thread, which crashes the process. ctypes also prints and swallows
+        # what the callback raises, so a Ctrl-C there would be lost.
+        with deferred_stop_requests() as self._stop_requests:
+            return self._speak(text, utterance, phonemes=phonemes, timeout=timeout)
+
+    def _speak(self, text: str, utterance: Utterance, *, phonemes: bool, timeout: float) -> Speech:
         lib = self._load()
         initialised = False
         try:
@@ -122,11 +130,7 @@ class FreshEspeak(ClipCollector):
             self._deadline = time.monotonic() + timeout
             flags = CHARS_UTF8 | ENDPAUSE | (PHONEMES if phonemes else 0)
             data = text.encode("utf-8") + b"\0"
-            # ctypes prints and swallows what the callback raises: a Ctrl-C there would be lost.
-            with deferred_stop_requests() as self._stop_requests:
-                status = lib.espeak_Synth(
-                    data, ctypes.c_size_t(len(data)), 0, 0, 0, flags, None, None
-                )
+            status = lib.espeak_Synth(data, ctypes.c_size_t(len(data)), 0, 0, 0, flags, None, None)
             if status not in (0, _SPEECH_STOPPED) or (status and not self._expired):
                 raise ValueError(f"eSpeak NG refused the text (status {status:#x})")
             return Speech(b"".join(self._sink), sample_rate, self._expired)
