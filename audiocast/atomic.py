@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from .errors import AudiocastError, OutputError
 from .leftovers import owned_prefix
+from .signals import raise_if_stop_requested
 
 _Work = TypeVar("_Work", bound="AllOrNothing")
 
@@ -90,6 +91,7 @@ def atomic_path(dest: Path, suffix: str | None = None) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
+        raise_if_stop_requested()
         os.replace(tmp, dest)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

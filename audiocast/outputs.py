@@ -21,6 +21,7 @@ from pathlib import Path
 from .atomic import FULL_HINT, AllOrNothing, check_writable
 from .errors import AudiocastError, OutputError
 from .leftovers import HIDDEN_PREFIX, is_orphan, remove_orphans, temp_name
+from .signals import raise_if_stop_requested
 
 _JOURNAL = ".commit"
 
@@ -71,6 +72,7 @@ class OutputSet(AllOrNothing):
 
     def commit(self) -> None:
         """Put every staged file at its destination, or none (``OutputError`` saying why)."""
+        raise_if_stop_requested()
         for _, dest in self._staged:
             if dest.is_dir():
                 raise OutputError(

@@ -17,6 +17,10 @@ from types import FrameType
 
 INTERRUPT_EXIT = 130
 _STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+_RECEIVED: list[int] = []
+"""The stop requests a command received: a fact about the process, read before any output is
+committed, since Python swallows what a signal raises inside ``__del__`` (it prints "Exception
+ignored") and the command would then finish as if nobody had asked it to stop."""
 
 
 class Terminated(KeyboardInterrupt):
@@ -56,7 +60,14 @@ def _ignore_unraisable(unraisable: object) -> None:
     return None
 
 
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
+    quiet_teardown()
+    raise KeyboardInterrupt
+
+
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
     # Once is enough: a second signal during the clean-up must not cut the clean-up short.
     for sig in _STOPPING:
         signal.signal(sig, signal.SIG_IGN)
@@ -64,13 +75,30 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
     raise Terminated(signum)
 
 
+def raise_if_stop_requested() -> None:
+    """Raise the command's first stop request again if one arrived and was swallowed.
+
+    Called before an output replaces an earlier one and as a command ends, so a stop that
+    landed in some object's ``__del__`` still stops the command and leaves the earlier files.
+    """
+    if _RECEIVED:
+        quiet_teardown()
+        signum = _RECEIVED[0]
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
+
+
 @contextlib.contextmanager
 def stop_requests_interrupt() -> Iterator[None]:
-    """While inside, SIGTERM and SIGHUP raise ``Terminated`` (main thread only)."""
+    """While inside, SIGTERM and SIGHUP raise ``Terminated``, Ctrl-C ``KeyboardInterrupt`` as
+    usual, and each is noted for ``raise_if_stop_requested`` (main thread only)."""
     previous = {}
+    _RECEIVED.clear()
     try:
         for sig in _STOPPING:
             previous[sig] = signal.signal(sig, _raise_terminated)
+        # Python leaves Ctrl-C ignored in a job started with '&'; it stays so.
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, _raise_interrupt)
     except ValueError:  # not the main thread: leave signals to whoever owns it
         pass
     try:

@@ -184,3 +184,54 @@ def test_a_stop_as_a_fresh_espeak_starts_waits_until_it_is_unloaded() -> None:
         preexec_fn=default_sigint,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "stopped\nTrue\n", "")
+
+
+SWALLOWED = """
+import signal, sys
+from pathlib import Path
+import click
+from audiocast.atomic import atomic_path
+from audiocast.cli.app import AudiocastGroup
+
+
+class StopsWhenCollected:
+    # Python prints and ignores what __del__ raises: the Ctrl-C raised here is swallowed.
+    def __del__(self):
+        signal.raise_signal(signal.SIGINT if sys.argv[-1] == "int" else signal.SIGTERM)
+
+
+@click.group(cls=AudiocastGroup)
+def group():
+    pass
+
+
+@group.command()
+@click.argument("out", type=Path)
+def write(out):
+    with atomic_path(out) as tmp:
+        StopsWhenCollected()
+        tmp.write_text("a new episode")
+
+
+group(sys.argv[1:3])
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "code", "line"), [("int", 130, "interrupted"), ("term", 143, "stopped by SIGTERM")]
+)
+def test_a_stop_swallowed_in_a_destructor_still_stops_before_the_output_is_replaced(
+    tmp_path: Path, how: str, code: int, line: str
+) -> None:
+    out = tmp_path / "ep.mp3"
+    out.write_text("an earlier episode")
+    done = subprocess.run(
+        [sys.executable, "-c", SWALLOWED, "write", str(out), how],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=default_sigint,
+    )
+    assert (done.returncode, done.stderr) == (code, f"audiocast: {line}\n")
+    assert out.read_text() == "an earlier episode"
+    assert temp_leftovers(tmp_path) == []

@@ -17,7 +17,14 @@ from .. import __version__, limits
 from ..errors import AudiocastError
 from ..parse import DIRECTIONS, LAYOUTS, ParseOptions
 from ..paths import Kind, command_line, existing
-from ..signals import describe, exit_code, quiet_teardown, stdout_failure, stop_requests_interrupt
+from ..signals import (
+    describe,
+    exit_code,
+    quiet_teardown,
+    raise_if_stop_requested,
+    stdout_failure,
+    stop_requests_interrupt,
+)
 from .params import whole_within
 
 if TYPE_CHECKING:
@@ -31,7 +38,9 @@ class AudiocastGroup(click.Group):
         debug = "--debug" in sys.argv[1:] or bool(ctx.params.get("debug"))
         try:
             with stop_requests_interrupt():
-                return super().invoke(ctx)
+                result = super().invoke(ctx)
+                raise_if_stop_requested()
+                return result
         except AudiocastError as exc:
             if debug:
                 traceback.print_exc()
