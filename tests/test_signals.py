@@ -138,8 +138,11 @@ def test_an_object_a_stop_cut_in_half_says_nothing_after_the_one_line(
 
 STOP_AT_INITIALISATION = """
 import signal
-from pyttsx3.drivers import _espeak
+from audiocast.runtime import prepare_espeak
 from audiocast.synth.espeak_fresh import FreshEspeak, Utterance, loaded_espeak_path
+
+# The system's eSpeak NG or the bundled one, as a render loads it (CI has no system copy).
+prepare_espeak()
 
 
 class StopRightAfterInitialising:
