@@ -551,3 +551,28 @@ def test_a_meter_without_a_peak_histogram_reads_the_same_levels() -> None:
     assert a.integrated == b.integrated and a.true_peak == b.true_peak
     assert a.loudness_range == b.loudness_range
     assert a.peak_energy.sum() > 0 and not b.peak_energy.any()
+
+
+@pytest.mark.parametrize("floor", [0.0, 0.3, 2.0])
+def test_peaks_reaching_are_exact_wherever_they_could_reach_the_level(floor: float) -> None:
+    # A syllable-like signal leaves most cells far under its crest: those are skipped.
+    x = _pulse_train(2.0)
+    context = np.concatenate(
+        (np.zeros(truepeak._BEFORE, np.float32), x, np.zeros(truepeak._AFTER, np.float32))
+    )
+    every = truepeak._peaks_of(context)
+    some = truepeak.peaks_reaching(context, floor)
+    level = max(floor, float(np.abs(x).max()))
+    assert some.shape == every.shape
+    assert np.all(some <= every) and np.all(some >= np.abs(x))
+    assert np.array_equal(some[every >= level], every[every >= level])
+    assert (some < every).any()  # cells were skipped, so the test tells the two paths apart
+
+
+def test_a_meter_without_a_peak_histogram_reads_the_same_true_peak_of_speech() -> None:
+    audio = np.concatenate([_pulse_train(2.0, f0=f0) * g for f0, g in ((90, 1), (140, 0.6))])
+    full, lean = master.Meter(44_100), master.Meter(44_100, peak_histogram=False)
+    for part in np.array_split(audio, 5):
+        full.feed(part)
+        lean.feed(part)
+    assert full.result().true_peak == lean.result().true_peak > 0

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 
-from .truepeak import _AFTER, _BEFORE, _TAPS, OVERSHOOT, FloatArray, _interp, _peaks_of, as_mono, db
+from .truepeak import _AFTER, _BEFORE, FloatArray, as_mono, db, peaks_reaching
 
 LOOKAHEAD = 0.005
 """The limiter's default look-ahead, seconds: how early its gain starts to fall before a peak."""
@@ -205,30 +205,10 @@ class Limiter:
         """For the samples of ``xs`` that have their full context: the indices whose peak
         exceeds the threshold, the gain each requires, and every sample's peak.
 
-        Only cells that could reach ``level`` are oversampled: the threshold (so the required
-        gain is exact), or the loudest output so far (so ``output_true_peak`` is exact). The
-        peak of any other sample is its magnitude, a lower bound that stays under ``level``.
+        Peaks are exact from the threshold up (so the required gain is exact), or from the
+        loudest output so far if lower (so ``output_true_peak`` is exact).
         """
-        n = xs.size - (_TAPS - 1)
-        cell = self._CELL
-        cells = -(-n // cell)
-        mag = np.zeros((cells + 1) * cell, dtype=np.float32)
-        np.abs(xs, out=mag[: xs.size])
-        pk = mag[_BEFORE : _BEFORE + n].copy()
-        level = min(self.threshold, max(self._out_peak, float(pk.max())))
-        # Output cell k reads input cells k and k + 1 (the filter is shorter than a cell).
-        loud = mag.reshape(-1, cell).max(axis=1) * OVERSHOOT >= level
-        todo = np.flatnonzero(loud[:-1] | loud[1:])
-        if todo.size * 2 > cells:
-            np.maximum(pk, _peaks_of(xs), out=pk)
-        elif todo.size:
-            padded = np.concatenate((xs, np.zeros(2 * cell, dtype=np.float32)))
-            starts = todo * cell
-            peaks = _interp(padded[starts[:, None] + np.arange(cell + _TAPS - 1)]).ravel()
-            pos = (starts[:, None] + np.arange(cell)).ravel()
-            keep = pos < n
-            pos = pos[keep]
-            pk[pos] = np.maximum(pk[pos], peaks[keep])
+        pk = peaks_reaching(xs, self._out_peak, self.threshold, self._CELL)
         over = np.flatnonzero(pk > self.threshold)
         return over, self.threshold / pk[over].astype(np.float64), pk
 

@@ -104,6 +104,40 @@ def _peaks_of(xs: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return out
 
 
+def peaks_reaching(
+    xs: npt.NDArray[np.float32], floor: float, ceiling: float = math.inf, cell: int = 32
+) -> npt.NDArray[np.float32]:
+    """Per-sample peaks of the 1-D ``xs`` with its context (see :func:`_interp`), oversampled
+    only where they could reach ``level``: ``floor`` or the largest sample, whichever is
+    higher, but no higher than ``ceiling``. Elsewhere a sample's peak is its magnitude, a lower
+    bound that stays under ``level``, so every peak at or over ``level`` is exact.
+
+    Speech leaves most of its samples far under its loudest peaks, and oversampling is most
+    of a true-peak meter's cost.
+    """
+    n = xs.size - (_TAPS - 1)
+    if n <= 0:
+        return np.zeros(0, dtype=np.float32)
+    cells = -(-n // cell)
+    mag = np.zeros((cells + 1) * cell, dtype=np.float32)
+    np.abs(xs, out=mag[: xs.size])
+    # Whole cells of peaks, so a cell's are one row; what lies past n is cut off at the end.
+    pk: npt.NDArray[np.float32] = mag[_BEFORE : _BEFORE + cells * cell].copy()
+    level = min(ceiling, max(floor, float(pk[:n].max())))
+    # Output cell k reads input cells k and k + 1 (the filter is shorter than a cell).
+    loud = mag.reshape(-1, cell).max(axis=1) * OVERSHOOT >= level
+    todo = np.flatnonzero(loud[:-1] | loud[1:])
+    if todo.size * 2 > cells:
+        np.maximum(pk[:n], _peaks_of(xs), out=pk[:n])
+    elif todo.size:
+        padded = np.zeros(cells * cell + _TAPS, dtype=np.float32)
+        padded[: xs.size] = xs
+        windows = np.lib.stride_tricks.sliding_window_view(padded, cell + _TAPS - 1)[::cell]
+        rows = pk.reshape(cells, cell)
+        rows[todo] = np.maximum(rows[todo], _interp(windows[todo]))
+    return pk[:n]
+
+
 def oversampled_peaks(samples: npt.ArrayLike) -> npt.NDArray[np.float32]:
     """Per input sample, the largest magnitude among its 4x-oversampled points (and itself).
 
