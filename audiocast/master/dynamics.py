@@ -93,7 +93,6 @@ class Limiter:
     """
 
     _CONTEXT = 16  # input samples after a sample before its required gain is decided
-    _CELL = 32  # samples per unit of the "could this reach the threshold?" test
 
     def __init__(
         self,
@@ -208,7 +207,7 @@ class Limiter:
         Peaks are exact from the threshold up (so the required gain is exact), or from the
         loudest output so far if lower (so ``output_true_peak`` is exact).
         """
-        pk = peaks_reaching(xs, self._out_peak, self.threshold, self._CELL)
+        pk = peaks_reaching(xs, self._out_peak, self.threshold)
         over = np.flatnonzero(pk > self.threshold)
         return over, self.threshold / pk[over].astype(np.float64), pk
 

@@ -180,7 +180,7 @@ class Meter:
     effect in :func:`limited_loudness`). With ``peak_histogram=False`` it keeps no histogram
     (the result's ``peak_energy`` is all zeros): for a meter whose result predicts no limiter,
     which saves about a quarter of its cost, and it oversamples only where a peak could beat
-    the loudest so far (a meter fed from it by ``feed_part`` reads sample peaks elsewhere).
+    the loudest so far (see :meth:`feed_part` for what that means to a meter fed from it).
     """
 
     def __init__(self, rate: int, true_peak: bool = True, peak_histogram: bool = True) -> None:
@@ -251,7 +251,8 @@ class Meter:
         """Feed samples ``start:stop`` of the chunk last fed to ``source`` without filtering
         them again: the same as ``feed(chunk[start:stop])`` except that the K-weighting's
         state is the source's (the audio that really came before), and the peaks are the
-        source's (sample peaks when ``source`` has ``true_peak=False``).
+        source's: sample peaks when ``source`` has ``true_peak=False``, and true peaks only
+        where they could beat its loudest so far when it has ``peak_histogram=False``.
 
         For metering parts of one stream (each speaker's stretches) at the cost of one meter.
         """

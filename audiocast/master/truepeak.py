@@ -104,8 +104,12 @@ def _peaks_of(xs: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return out
 
 
+_SKIP_CELL = 32
+"""Samples per unit of :func:`peaks_reaching`'s "could this reach the level?" test."""
+
+
 def peaks_reaching(
-    xs: npt.NDArray[np.float32], floor: float, ceiling: float = math.inf, cell: int = 32
+    xs: npt.NDArray[np.float32], floor: float, ceiling: float = math.inf
 ) -> npt.NDArray[np.float32]:
     """Per-sample peaks of the 1-D ``xs`` with its context (see :func:`_interp`), oversampled
     only where they could reach ``level``: ``floor`` or the largest sample, whichever is
@@ -118,6 +122,7 @@ def peaks_reaching(
     n = xs.size - (_TAPS - 1)
     if n <= 0:
         return np.zeros(0, dtype=np.float32)
+    cell = _SKIP_CELL
     cells = -(-n // cell)
     mag = np.zeros((cells + 1) * cell, dtype=np.float32)
     np.abs(xs, out=mag[: xs.size])
