@@ -490,7 +490,7 @@ def test_limiter_skipping_quiet_stretches_changes_nothing(monkeypatch: pytest.Mo
     # must be bit-identical, so the skipped stretches truly had nothing to limit.
     x = master.apply_gain(_speechlike(3.0, seed=17), 26.0)
     fast = _limit(x, 23)
-    monkeypatch.setattr(master, "OVERSHOOT", 1e9)
+    monkeypatch.setattr(truepeak, "OVERSHOOT", 1e9)  # read where the skipping is decided
     assert np.array_equal(_limit(x, 23), fast)
     assert not np.array_equal(fast, x)
 
@@ -576,3 +576,18 @@ def test_a_meter_without_a_peak_histogram_reads_the_same_true_peak_of_speech() -
         full.feed(part)
         lean.feed(part)
     assert full.result().true_peak == lean.result().true_peak > 0
+
+
+def test_peaks_reaching_finds_a_worst_case_crest_between_quieter_samples() -> None:
+    # Samples signed like the interpolator's widest phase ring up to OVERSHOOT times their
+    # height: at 0.3 they crest at 0.67, over a lone 0.5 sample that is the largest sample.
+    widest = truepeak._PHASES[np.abs(truepeak._PHASES).sum(axis=1).argmax()]
+    x = np.zeros(4_000, np.float32)
+    x[1_000:1_020] = 0.3 * np.sign(widest)
+    x[3_000] = 0.5
+    every = truepeak._peaks_of(x)
+    assert every.max() == pytest.approx(0.3 * truepeak.OVERSHOOT, rel=1e-5)
+    assert truepeak.peaks_reaching(x, 0.0).max() == every.max()
+    lean = master.Meter(RATE, peak_histogram=False)
+    lean.feed(x)
+    assert lean.result().true_peak == pytest.approx(every.max(), rel=1e-6)
